@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/** The `stateguard` command: the composition root. Sub-commands set process.exitCode; nothing else exits. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { actionSettings, buildConfig, envConfig, readConfigFile, type Config, type ConfigInput } from '../config/config.ts';
+import { BUILTIN_POLICY_DIR, loadPolicySet } from '../config/read-policies.ts';
+import { useColor } from '../config/terminal.ts';
+import { StateguardError, type PolicySet } from '../policy/index.ts';
+import { FAIL_ON, type FailOn } from '../report/model.ts';
+import { explain, listPolicies } from './catalog.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
+import { review, type CommandIo } from './review.ts';
+import { testCommand } from './test-command.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const io: CommandIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stdin: () => readFileSync(0, 'utf8'),
+};
+
+interface PolicyFlags { config?: string; policies?: string[]; builtinPolicies?: boolean }
+
+/** Config and policies for a command: defaults ← config file ← env ← flags. */
+export function loadSettings(flags: PolicyFlags, extra: ConfigInput = {}): { config: Config; set: PolicySet } {
+  const file = flags.config === undefined ? {} : readConfigFile(flags.config);
+  const fromFlags: ConfigInput = { ...extra };
+  if (flags.policies !== undefined) fromFlags.policyDirs = [...(file.policyDirs ?? []), ...flags.policies];
+  if (flags.builtinPolicies === false) fromFlags.builtinPolicies = false;
+  const config = buildConfig([file, envConfig(), fromFlags], flags.config);
+  return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies) };
+}
+
+function withPolicyOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'config file (YAML)')
+    .option('-p, --policies <dir>', 'extra policy directory (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
+    .option('--no-builtin-policies', 'do not load the built-in policies');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('stateguard')
+    .description('Admission policy enforcer for Kubernetes StatefulSets')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  withPolicyOptions(program.command('review'))
+    .description('review StatefulSet manifests offline (files, directories, - for stdin)')
+    .argument('<paths...>', 'files, directories or - for stdin')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--diff', 'show the defaults the webhook would inject, as a YAML diff', false)
+    .option('--fix', 'write the mutated manifests back (comments kept)', false)
+    .addOption(new Option('--fail-on <level>', 'exit 1 on deny violations, or also on warnings').choices(FAIL_ON).default('deny'))
+    .action((paths: string[], flags: PolicyFlags & { output: OutputFormat; diff: boolean; fix: boolean; failOn: FailOn }) => {
+      const { config, set } = loadSettings(flags);
+      process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout) }, io, VERSION);
+    });
+
+  withPolicyOptions(program.command('test'))
+    .description("run policy test cases (each policy's tests/*.yaml); default: the built-in policies")
+    .argument('[dir]', 'policy directory', BUILTIN_POLICY_DIR)
+    .action((dir: string, flags: PolicyFlags) => {
+      const extra = dir === BUILTIN_POLICY_DIR ? flags : { ...flags, policies: [...(flags.policies ?? []), dir] };
+      const { set } = loadSettings(extra);
+      process.exitCode = testCommand(dir, set, io);
+    });
+
+  withPolicyOptions(program.command('policies'))
+    .description('list the loaded policies: id, default action, kind, description')
+    .option('--json', 'as JSON', false)
+    .action((flags: PolicyFlags & { json: boolean }) => {
+      io.stdout(listPolicies(loadSettings(flags).set, flags.json));
+    });
+
+  withPolicyOptions(program.command('explain'))
+    .description('explain one policy: what it checks, why, how to fix, how to override')
+    .argument('<id>', 'policy id')
+    .action((id: string, flags: PolicyFlags) => {
+      const { set } = loadSettings(flags);
+      const text = explain(set, id);
+      if (text === undefined) {
+        io.stderr(`stateguard explain: no policy "${id}" (stateguard policies lists them)\n`);
+        process.exitCode = 2;
+      } else {
+        io.stdout(text);
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else if (error instanceof StateguardError) {
+      io.stderr(`stateguard: ${error.describe()}\n`);
+      process.exitCode = 2;
+    } else {
+      io.stderr(`stateguard: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  }
+}
+
+if (import.meta.main) await main(process.argv.slice(2));

@@ -1,0 +1,141 @@
+/** Config: defaults ← file ← env (STATEGUARD_*) ← flags, validated by one compiled schema, frozen. */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { describeSchemaError, StateguardError, type Action, type ActionSettings } from '../policy/index.ts';
+import { CONFIG_SCHEMA } from './schema.ts';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly metricsHost: string;
+  readonly metricsPort: number;
+  readonly bodyLimitBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly shutdownTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly dnsNames: readonly string[];
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly clientCa?: string;
+}
+
+export interface Config {
+  readonly policyDirs: readonly string[];
+  readonly builtinPolicies: boolean;
+  readonly policies: Readonly<Record<string, { readonly action?: Action }>>;
+  readonly namespaceActionOverride: boolean;
+  readonly exemptions: { readonly namespaces: readonly string[] };
+  readonly server: ServerConfig;
+  readonly log: { readonly level: string };
+  /** The config file this was read from, if any (the server watches it). */
+  readonly file?: string;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  policyDirs: [],
+  builtinPolicies: true,
+  policies: {},
+  namespaceActionOverride: true,
+  exemptions: { namespaces: ['*'] },
+  server: {
+    host: '127.0.0.1',
+    port: 8443,
+    metricsHost: '127.0.0.1',
+    metricsPort: 9090,
+    bodyLimitBytes: 3 * 1024 * 1024,
+    requestTimeoutMs: 10_000,
+    shutdownTimeoutMs: 20_000,
+    maxConnections: 20_000,
+    dnsNames: ['localhost', '127.0.0.1', 'stateguard', 'stateguard.stateguard', 'stateguard.stateguard.svc'],
+  },
+  log: { level: 'info' },
+};
+
+const validateConfig = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(CONFIG_SCHEMA);
+
+type Partial2<T> = { -readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? Partial2<T[K]> : T[K] };
+export type ConfigInput = Partial2<Omit<Config, 'file'>>;
+
+/** Environment variables, mapped onto config paths. */
+const ENV: readonly [string, (input: ConfigInput, value: string) => void][] = [
+  ['STATEGUARD_POLICY_DIRS', (c, v) => { c.policyDirs = v.split(',').map((d) => d.trim()).filter(Boolean); }],
+  ['STATEGUARD_HOST', (c, v) => { (c.server ??= {}).host = v; }],
+  ['STATEGUARD_PORT', (c, v) => { (c.server ??= {}).port = Number(v); }],
+  ['STATEGUARD_METRICS_HOST', (c, v) => { (c.server ??= {}).metricsHost = v; }],
+  ['STATEGUARD_METRICS_PORT', (c, v) => { (c.server ??= {}).metricsPort = Number(v); }],
+  ['STATEGUARD_TLS_CERT', (c, v) => { (c.server ??= {}).tlsCert = v; }],
+  ['STATEGUARD_TLS_KEY', (c, v) => { (c.server ??= {}).tlsKey = v; }],
+  ['STATEGUARD_CLIENT_CA', (c, v) => { (c.server ??= {}).clientCa = v; }],
+  ['STATEGUARD_LOG_LEVEL', (c, v) => { (c.log ??= {}).level = v; }],
+];
+
+export function readConfigFile(file: string): ConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new StateguardError('ERR_CONFIG', `cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = parse(text, { prettyErrors: true });
+  } catch (error) {
+    throw new StateguardError('ERR_CONFIG', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  return checked(parsed, `config file ${file}`);
+}
+
+export function envConfig(env: NodeJS.ProcessEnv = process.env): ConfigInput {
+  const input: ConfigInput = {};
+  for (const [name, apply] of ENV) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(input, value);
+  }
+  return checked(input, 'environment (STATEGUARD_*)');
+}
+
+/** Merges layers in order and validates the result. `file` names the config file used, if any. */
+export function buildConfig(layers: readonly ConfigInput[], file?: string): Config {
+  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => merge(acc, layer as Record<string, unknown>), structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>);
+  const config = checked(merged, 'config') as unknown as Config;
+  if ((config.server.tlsCert === undefined) !== (config.server.tlsKey === undefined)) {
+    throw new StateguardError('ERR_CONFIG', 'config: server.tlsCert and server.tlsKey must be given together');
+  }
+  return deepFreeze(file === undefined ? config : { ...config, file });
+}
+
+export function actionSettings(config: Config): ActionSettings {
+  const overrides: Record<string, Action> = {};
+  for (const [id, settings] of Object.entries(config.policies)) if (settings.action !== undefined) overrides[id] = settings.action;
+  return Object.freeze({ overrides: Object.freeze(overrides), namespaceOverride: config.namespaceActionOverride, exemptionNamespaces: config.exemptions.namespaces });
+}
+
+function checked(value: unknown, what: string): ConfigInput {
+  if (validateConfig(value)) return value as ConfigInput;
+  const details = (validateConfig.errors ?? []).map(describeSchemaError);
+  throw new StateguardError('ERR_CONFIG', `${what} is invalid`, { details });
+}
+
+function merge(base: Record<string, unknown>, layer: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlain(value) && isPlain(current) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,36 @@
+/** Reads policy documents from directories: every *.yaml / *.yml outside `tests/` folders. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compilePolicies, StateguardError, type PolicySet, type PolicySource } from '../policy/index.ts';
+
+export const BUILTIN_POLICY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../policies');
+
+export function readPolicySources(directory: string): PolicySource[] {
+  let stat;
+  try {
+    stat = statSync(directory);
+  } catch (error) {
+    throw new StateguardError('ERR_POLICY_INVALID', `cannot read policy directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+  if (!stat.isDirectory()) throw new StateguardError('ERR_POLICY_INVALID', `policy path ${directory} is not a directory`);
+  const sources: PolicySource[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'tests' && !entry.name.startsWith('.')) walk(path);
+      } else if (/\.ya?ml$/.test(entry.name)) {
+        sources.push({ file: relative(process.cwd(), path) || path, text: readFileSync(path, 'utf8') });
+      }
+    }
+  };
+  walk(directory);
+  return sources;
+}
+
+/** The built-in policies (unless disabled) plus each extra directory, compiled together. */
+export function loadPolicySet(directories: readonly string[], builtin = true): PolicySet {
+  const dirs = builtin ? [BUILTIN_POLICY_DIR, ...directories] : [...directories];
+  return compilePolicies(dirs.flatMap((dir) => readPolicySources(dir)));
+}

@@ -1,0 +1,49 @@
+/** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
+import { ACTIONS } from '../policy/index.ts';
+
+export const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    policyDirs: { type: 'array', items: { type: 'string', minLength: 1 } },
+    builtinPolicies: { type: 'boolean' },
+    policies: {
+      type: 'object',
+      description: 'per-policy settings by id',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { action: { enum: [...ACTIONS] } },
+      },
+    },
+    namespaceActionOverride: { type: 'boolean' },
+    exemptions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { namespaces: { type: 'array', items: { type: 'string', minLength: 1 } } },
+    },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        metricsHost: { type: 'string', minLength: 1 },
+        metricsPort: { type: 'integer', minimum: 0, maximum: 65535 },
+        bodyLimitBytes: { type: 'integer', minimum: 1024 },
+        requestTimeoutMs: { type: 'integer', minimum: 100 },
+        shutdownTimeoutMs: { type: 'integer', minimum: 0 },
+        maxConnections: { type: 'integer', minimum: 1 },
+        dnsNames: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        tlsCert: { type: 'string', minLength: 1 },
+        tlsKey: { type: 'string', minLength: 1 },
+        clientCa: { type: 'string', minLength: 1 },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
+    },
+  },
+} as const;

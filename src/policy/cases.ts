@@ -1,0 +1,93 @@
+/** Policy test cases: evaluate one policy against a prepared object and compare with the expected outcome. */
+import type { PolicySet } from './compile.ts';
+import { evaluate } from './evaluate.ts';
+import { deepEqual } from './object-path.ts';
+import type { Action, EvaluationRequest, PatchOperation, Policy, Result } from './types.ts';
+
+export interface ExpectedViolation {
+  readonly path?: string;
+  /** A substring of the message. */
+  readonly message?: string;
+  readonly checkId?: string;
+}
+
+export interface PolicyCase {
+  readonly file: string;
+  readonly policy: string;
+  readonly name: string;
+  readonly request: EvaluationRequest;
+  readonly expect: {
+    readonly result?: Result;
+    readonly violations?: readonly ExpectedViolation[];
+    readonly patch?: readonly PatchOperation[];
+  };
+}
+
+export interface CaseOutcome {
+  readonly case: PolicyCase;
+  readonly problems: readonly string[];
+}
+
+/** Runs each case with only its own policy loaded, so cases stay independent of the rest of the catalog. */
+export function runCases(set: PolicySet, cases: readonly PolicyCase[]): CaseOutcome[] {
+  const isolated = new Map<string, PolicySet>();
+  return cases.map((testCase) => {
+    const policy = set.byId.get(testCase.policy);
+    if (policy === undefined) return { case: testCase, problems: [`unknown policy "${testCase.policy}"`] };
+    let single = isolated.get(policy.id);
+    if (single === undefined) {
+      single = isolate(set, policy);
+      isolated.set(policy.id, single);
+    }
+    return { case: testCase, problems: check(single, policy, testCase) };
+  });
+}
+
+function isolate(set: PolicySet, policy: Policy): PolicySet {
+  // An opt-in (off) policy is tested as if enabled.
+  const action: Action = policy.action === 'off' ? (policy.validate === undefined ? 'audit' : 'deny') : policy.action;
+  const enabled = { ...policy, action };
+  const schemas = new Map([...set.schemas].filter(([id]) => id === policy.id));
+  return compilePoliciesFrom(enabled, schemas);
+}
+
+function compilePoliciesFrom(policy: Policy, schemas: PolicySet['schemas']): PolicySet {
+  return { policies: [policy], byId: new Map([[policy.id, policy]]), schemas };
+}
+
+function check(set: PolicySet, policy: Policy, testCase: PolicyCase): string[] {
+  const problems: string[] = [];
+  let evaluation;
+  try {
+    evaluation = evaluate(set, testCase.request);
+  } catch (error) {
+    return [`evaluation threw: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  const result = evaluation.results.find((r) => r.policy === policy.id);
+  const { expect } = testCase;
+  if (expect.result !== undefined) {
+    const actual = result?.result ?? (policy.validate === undefined ? 'pass' : 'skip');
+    if (actual !== expect.result) problems.push(`expected result ${expect.result}, got ${actual}${result?.reason === undefined ? '' : ` (${result.reason})`}`);
+  }
+  if (expect.violations !== undefined) {
+    const actual = result?.violations ?? [];
+    if (actual.length !== expect.violations.length) {
+      problems.push(`expected ${expect.violations.length} violation(s), got ${actual.length}: ${actual.map((v) => `${v.path}: ${v.message}`).join(' | ')}`);
+    }
+    expect.violations.forEach((wanted, i) => {
+      const got = actual[i];
+      if (got === undefined) return;
+      if (wanted.path !== undefined && got.path !== wanted.path) problems.push(`violation ${i}: expected path ${wanted.path}, got ${got.path}`);
+      if (wanted.message !== undefined && !got.message.includes(wanted.message)) problems.push(`violation ${i}: message "${got.message}" does not contain "${wanted.message}"`);
+      if (wanted.checkId !== undefined && got.checkId !== wanted.checkId) problems.push(`violation ${i}: expected check id ${wanted.checkId}, got ${got.checkId ?? 'none'}`);
+    });
+  }
+  if (expect.patch !== undefined && !deepEqual(evaluation.patch, expect.patch)) {
+    problems.push(`expected patch ${JSON.stringify(expect.patch)}, got ${JSON.stringify(evaluation.patch)}`);
+  }
+  // Every mutation must be idempotent: the mutated object yields no further patch.
+  const again = evaluate(set, { ...testCase.request, object: evaluation.mutated, ...(testCase.request.operation === 'UPDATE' ? { oldObject: evaluation.mutated } : {}) });
+  if (again.patch.length > 0) problems.push(`mutation is not idempotent: a second pass patches ${JSON.stringify(again.patch)}`);
+  return problems;
+}
+

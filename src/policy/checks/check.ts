@@ -1,0 +1,29 @@
+/** The contract of a built-in check: a pure function from an object to field-path violations. */
+import type { JsonObject, LookupContext, Operation, Target, Violation } from '../types.ts';
+
+export interface CheckContext {
+  /** The StatefulSet (or Scale) being evaluated, after mutation when the caller asked for it. */
+  readonly object: JsonObject;
+  readonly oldObject?: JsonObject;
+  readonly operation: Operation;
+  readonly target: Target;
+  readonly namespace: string;
+  readonly params: JsonObject;
+  readonly lookup?: LookupContext;
+  /** The policy's own fix text, used when a finding has no more specific one. */
+  readonly fix: string;
+}
+
+/** A check either reports violations (empty: pass) or says why it cannot judge (skip). */
+export type CheckOutcome = readonly Violation[] | { readonly skip: string };
+
+export interface Check {
+  readonly name: string;
+  /** JSON Schema of `validate.params`, checked when the policy loads. */
+  readonly params?: JsonObject;
+  run(context: CheckContext): CheckOutcome;
+}
+
+export function violation(path: string, message: string, fix: string, checkId?: string): Violation {
+  return checkId === undefined ? { path, message, fix } : { path, message, fix, checkId };
+}

@@ -1,0 +1,21 @@
+import { asObject } from '../object-path.ts';
+import { replicasOf, templateLabels } from '../pod.ts';
+import { selectorMatches } from './selector-matches-template.ts';
+import { violation, type Check } from './check.ts';
+
+/** LOOKUP: with 2 or more replicas, a PodDisruptionBudget selects the pods (or a drain can evict several members at once). */
+export const pdbExists: Check = {
+  name: 'pdb-exists',
+  run({ object, namespace, lookup, fix }) {
+    if (replicasOf(object) < 2) return [];
+    const budgets = lookup?.podDisruptionBudgets?.(namespace);
+    if (budgets === undefined) return { skip: 'no cluster data: PodDisruptionBudgets are not known offline' };
+    const labels = templateLabels(object);
+    const matched = budgets.some((pdb) => {
+      const selector = asObject(pdb['spec'])['selector'];
+      return selector !== undefined && selector !== null && selectorMatches(selector, labels);
+    });
+    if (matched) return [];
+    return [violation('spec.template.metadata.labels', `no PodDisruptionBudget in namespace "${namespace}" selects these ${replicasOf(object)} replicas, so a node drain can take down several at once`, fix)];
+  },
+};

@@ -1,0 +1,29 @@
+import { asArray, asObject, asString, joinPath } from '../object-path.ts';
+import type { Violation } from '../types.ts';
+import { violation, type Check } from './check.ts';
+
+const BETA_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+
+/** LOOKUP: the StorageClass each volumeClaimTemplate names exists (a typo leaves PVCs Pending forever). */
+export const storageClassExists: Check = {
+  name: 'storage-class-exists',
+  run({ object, lookup, fix }) {
+    const find = lookup?.storageClass;
+    if (find === undefined) return { skip: 'no cluster data: StorageClasses are not known offline' };
+    const violations: Violation[] = [];
+    asArray(asObject(object['spec'])['volumeClaimTemplates']).forEach((template, i) => {
+      const t = asObject(template);
+      const name = asString(asObject(t['metadata'])['name']) ?? `#${i}`;
+      const fromSpec = asString(asObject(t['spec'])['storageClassName']);
+      const className = fromSpec ?? asString(asObject(asObject(t['metadata'])['annotations'])[BETA_ANNOTATION]);
+      if (className === undefined || className === '') return;
+      const found = find(className);
+      if (found === undefined) throw new Error('StorageClass cache returned no answer');
+      if (found === null) {
+        const path = fromSpec === undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
+        violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
+      }
+    });
+    return violations;
+  },
+};

@@ -1,0 +1,141 @@
+/** Policy documents (YAML text) → a validated, compiled, frozen policy set. Pure: the caller reads the files. */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { CHECKS } from './checks/index.ts';
+import { StateguardError } from './errors.ts';
+import { MUTATORS } from './mutators/index.ts';
+import { POLICY_SCHEMA } from './policy-schema.ts';
+import type { Action, JsonObject, Operation, Policy, Severity, Target } from './types.ts';
+
+export interface PolicySource {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface PolicySet {
+  readonly policies: readonly Policy[];
+  readonly byId: ReadonlyMap<string, Policy>;
+  /** Compiled `validate.schema` of schema rules, by policy id. */
+  readonly schemas: ReadonlyMap<string, ValidateFunction>;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+const validatePolicyDocument = ajv.compile(POLICY_SCHEMA);
+
+interface RawPolicy {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: {
+    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean;
+    validate?: { forEach?: string; schema?: JsonObject; check?: string; path?: string; params?: JsonObject; message: string; fix: string };
+    mutate?: { mutator: string; params?: JsonObject };
+  };
+}
+
+export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
+  const problems: string[] = [];
+  const policies: Policy[] = [];
+  const schemas = new Map<string, ValidateFunction>();
+  const ruleAjv = new Ajv({ allErrors: false, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+  for (const source of sources) {
+    const lines = new LineCounter();
+    const documents = parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false });
+    for (const document of Array.isArray(documents) ? documents : []) {
+      if (document.contents === null) continue;
+      const line = lines.linePos(document.contents.range?.[0] ?? 0).line;
+      const at = `${source.file}:${line}`;
+      if (document.errors.length > 0) {
+        for (const error of document.errors) problems.push(`${source.file}:${lines.linePos(error.pos[0]).line}: YAML: ${error.message.split('\n')[0] ?? ''}`);
+        continue;
+      }
+      const raw: unknown = document.toJS();
+      const name = policyName(raw);
+      if (!validatePolicyDocument(raw)) {
+        for (const error of validatePolicyDocument.errors ?? []) problems.push(`${lineOf(document, lines, error, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
+        continue;
+      }
+      const compiled = compileOne(raw as unknown as RawPolicy, source.file, line, ruleAjv, schemas, (message) => problems.push(`${at}: policy ${name}: ${message}`));
+      if (compiled === undefined) continue;
+      if (policies.some((p) => p.id === compiled.id)) {
+        const first = policies.find((p) => p.id === compiled.id);
+        problems.push(`${at}: policy ${name}: duplicate id, already defined at ${first?.file ?? ''}:${first?.line ?? ''}`);
+        continue;
+      }
+      policies.push(compiled);
+    }
+  }
+  if (problems.length > 0) {
+    throw new StateguardError('ERR_POLICY_INVALID', `invalid policy set (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { details: problems });
+  }
+  policies.sort((a, b) => a.id.localeCompare(b.id));
+  return Object.freeze({ policies: Object.freeze(policies), byId: new Map(policies.map((p) => [p.id, p])), schemas });
+}
+
+function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, schemas: Map<string, ValidateFunction>, report: (message: string) => void): Policy | undefined {
+  const { spec } = raw;
+  const id = raw.metadata.name;
+  let ok = true;
+  if (spec.validate?.check !== undefined) {
+    const check = CHECKS.get(spec.validate.check);
+    if (check === undefined) { report(`unknown check "${spec.validate.check}" (known: ${[...CHECKS.keys()].join(', ')})`); ok = false; }
+    else ok = checkParams(ruleAjv, check.params, spec.validate.params, `validate.params of check ${check.name}`, report) && ok;
+  }
+  if (spec.validate?.schema !== undefined) {
+    try {
+      schemas.set(id, ruleAjv.compile(spec.validate.schema));
+    } catch (error) {
+      report(`validate.schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
+      ok = false;
+    }
+  }
+  if (spec.mutate !== undefined) {
+    const mutator = MUTATORS.get(spec.mutate.mutator);
+    if (mutator === undefined) { report(`unknown mutator "${spec.mutate.mutator}" (known: ${[...MUTATORS.keys()].join(', ')})`); ok = false; }
+    else ok = checkParams(ruleAjv, mutator.params, spec.mutate.params, `mutate.params of mutator ${mutator.name}`, report) && ok;
+  }
+  if (!ok) return undefined;
+  const validate = spec.validate === undefined ? undefined : Object.freeze({ ...spec.validate, params: spec.validate.params ?? {} });
+  const mutate = spec.mutate === undefined ? undefined : Object.freeze({ mutator: spec.mutate.mutator, params: spec.mutate.params ?? {} });
+  return Object.freeze({
+    id, file, line,
+    category: raw.metadata.annotations?.['stateguard.io/category'] ?? 'general',
+    description: spec.description,
+    severity: spec.severity,
+    action: spec.action,
+    operations: Object.freeze(spec.operations ?? (['CREATE', 'UPDATE'] as const)),
+    targets: Object.freeze(spec.targets ?? (['StatefulSet'] as const)),
+    lookup: spec.lookup ?? false,
+    ...(validate === undefined ? {} : { validate }),
+    ...(mutate === undefined ? {} : { mutate }),
+  });
+}
+
+function checkParams(ruleAjv: Ajv, schema: JsonObject | undefined, params: JsonObject | undefined, what: string, report: (message: string) => void): boolean {
+  if (schema === undefined) {
+    if (params !== undefined && Object.keys(params).length > 0) { report(`${what}: takes no params`); return false; }
+    return true;
+  }
+  const validate = ruleAjv.compile(schema);
+  if (validate(params ?? {})) return true;
+  for (const error of validate.errors ?? []) report(`${what}: ${describeSchemaError(error)}`);
+  return false;
+}
+
+function policyName(raw: unknown): string {
+  const name = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  return typeof name === 'string' ? name : '<unnamed>';
+}
+
+export function describeSchemaError(error: ErrorObject): string {
+  const where = error.instancePath === '' ? '(document)' : error.instancePath.slice(1).replaceAll('/', '.');
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') return `${where}: unknown field "${String(params['additionalProperty'])}"`;
+  if (error.keyword === 'enum') return `${where}: ${error.message ?? ''} (${(params['allowedValues'] as unknown[]).join(', ')})`;
+  return `${where}: ${error.message ?? 'is invalid'}`;
+}
+
+function lineOf(document: Document, lines: LineCounter, error: ErrorObject, file: string, fallback: number): string {
+  const keys = error.instancePath.split('/').slice(1).map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const node = document.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+  const offset = node?.range?.[0];
+  return `${file}:${offset === undefined ? fallback : lines.linePos(offset).line}`;
+}

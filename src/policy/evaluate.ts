@@ -1,0 +1,98 @@
+/** Mutate, then validate the mutated object, as the API server does: one pure function for every surface. */
+import { DEFAULT_ACTION_SETTINGS, readExemption, resolveAction, type Exemption } from './actions.ts';
+import { CHECKS } from './checks/index.ts';
+import type { PolicySet } from './compile.ts';
+import { StateguardError } from './errors.ts';
+import { mutate } from './mutate.ts';
+import { asObject, asString, isObject } from './object-path.ts';
+import { runSchemaRule } from './schema-rule.ts';
+import type { Action, ActionSettings, Evaluation, EvaluationRequest, JsonObject, Policy, PolicyResult, Target, Violation } from './types.ts';
+
+export interface EvaluateOptions {
+  readonly actions?: ActionSettings;
+  /**
+   * Validate the mutated object (the CLI and the audit scan: what the webhook would admit) or the object as
+   * received (the validating webhook: it sees the object after the mutating webhook already ran).
+   */
+  readonly validateMutated?: boolean;
+}
+
+export function targetOf(object: unknown): Target {
+  if (!isObject(object)) throw new StateguardError('ERR_INPUT', `expected a StatefulSet or Scale object, got ${object === null ? 'null' : Array.isArray(object) ? 'an array' : typeof object}`);
+  return object['kind'] === 'Scale' ? 'Scale' : 'StatefulSet';
+}
+
+export function evaluate(set: PolicySet, request: EvaluationRequest, options: EvaluateOptions = {}): Evaluation {
+  const target = targetOf(request.object);
+  const object = request.object as JsonObject;
+  const settings = options.actions ?? DEFAULT_ACTION_SETTINGS;
+  const namespace = request.namespace ?? (asString(asObject(object['metadata'])['namespace']) ?? 'default');
+  const exemption = readExemption(object, namespace, settings);
+  const applicable = set.policies.filter((p) => p.targets.includes(target) && p.operations.includes(request.operation));
+  const actionOf = (policy: Policy): Action => resolveAction(policy, settings, request.namespaceLabels);
+
+  const mutation = target === 'StatefulSet'
+    ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && !isExempt(exemption, p.id)), object, request)
+    : { draft: object, patch: [], acted: [], errors: [] };
+  const subject = options.validateMutated === false ? object : mutation.draft;
+
+  const results: PolicyResult[] = [];
+  for (const policy of applicable) {
+    const action = actionOf(policy);
+    const failed = mutation.errors.find((e) => e.policy === policy.id);
+    if (failed !== undefined) {
+      results.push(resultOf(policy, action, 'error', [], `mutator failed: ${failed.message}`));
+      continue;
+    }
+    if (policy.validate === undefined || action === 'off') continue;
+    results.push(validateOne(set, policy, action, subject, request, namespace, target, exemption));
+  }
+  return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
+}
+
+function isExempt(exemption: Exemption | undefined, id: string): boolean {
+  return exemption !== undefined && exemption.honoured && exemption.policies.has(id);
+}
+
+function validateOne(set: PolicySet, policy: Policy, action: Action, subject: JsonObject, request: EvaluationRequest, namespace: string, target: Target, exemption: Exemption | undefined): PolicyResult {
+  if (isExempt(exemption, policy.id)) return resultOf(policy, action, 'skip', [], `exempted: ${exemption?.reason ?? ''}`);
+  const validate = policy.validate;
+  if (validate === undefined) return resultOf(policy, action, 'pass', []);
+  let violations: readonly Violation[];
+  try {
+    if (validate.check !== undefined) {
+      const check = CHECKS.get(validate.check);
+      if (check === undefined) throw new Error(`unknown check ${validate.check}`);
+      const outcome = check.run({
+        object: subject,
+        ...(isObject(request.oldObject) ? { oldObject: request.oldObject } : {}),
+        operation: request.operation,
+        target,
+        namespace,
+        params: validate.params,
+        ...(request.lookup === undefined ? {} : { lookup: request.lookup }),
+        fix: validate.fix,
+      });
+      if (!Array.isArray(outcome)) return resultOf(policy, action, 'skip', [], (outcome as { skip: string }).skip);
+      violations = outcome;
+    } else {
+      const schema = set.schemas.get(policy.id);
+      if (schema === undefined) throw new Error('schema rule was not compiled');
+      violations = runSchemaRule(validate, schema, subject);
+    }
+  } catch (error) {
+    return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const notHonoured = exemption !== undefined && !exemption.honoured && exemption.policies.has(policy.id)
+    ? (exemption.reason === '' ? 'exemption not honoured: it gives no reason' : `exemption not honoured: exemptions are not allowed in namespace ${namespace}`)
+    : undefined;
+  if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured);
+  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured);
+}
+
+function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string): PolicyResult {
+  return {
+    policy: policy.id, category: policy.category, severity: policy.severity, action, result, violations,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}

@@ -1,0 +1,12 @@
+/** The pure policy engine: compile policy documents, evaluate StatefulSets and Scales. */
+export * from './types.ts';
+export { StateguardError, type ErrorCode } from './errors.ts';
+export { compilePolicies, describeSchemaError, type PolicySet, type PolicySource } from './compile.ts';
+export { evaluate, targetOf, type EvaluateOptions } from './evaluate.ts';
+export { DEFAULT_ACTION_SETTINGS, NAMESPACE_ACTION_LABEL, resolveAction } from './actions.ts';
+export { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';
+export { MUTATED_ANNOTATION } from './mutate.ts';
+export { CHECKS } from './checks/index.ts';
+export { MUTATORS } from './mutators/index.ts';
+export { escapePointer } from './diff.ts';
+export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';

@@ -1,0 +1,60 @@
+/** Runs the mutators on a draft and diffs it into the patch (the mutation contract of DESIGN.md §3). */
+import { diff } from './diff.ts';
+import { MUTATORS } from './mutators/index.ts';
+import { asObject, deepEqual, ensureObject, isObject } from './object-path.ts';
+import { isWindows, podSpec } from './pod.ts';
+import type { EvaluationRequest, JsonObject, PatchOperation, Policy } from './types.ts';
+
+export const MUTATED_ANNOTATION = 'stateguard.io/mutated';
+
+export interface Mutation {
+  readonly draft: JsonObject;
+  readonly patch: readonly PatchOperation[];
+  readonly acted: readonly string[];
+  readonly errors: readonly { policy: string; message: string }[];
+}
+
+export function mutate(policies: readonly Policy[], object: JsonObject, request: EvaluationRequest): Mutation {
+  const templateChanged = request.operation === 'CREATE' || !isObject(request.oldObject)
+    || !deepEqual(asObject(object['spec'])['template'], asObject(request.oldObject['spec'])['template']);
+  const windows = isWindows(podSpec(object));
+  const runnable = policies.filter((policy) => {
+    const mutator = MUTATORS.get(policy.mutate?.mutator ?? '');
+    if (mutator === undefined || (mutator.linuxOnly && windows)) return false;
+    if (mutator.scope === 'create-only') return request.operation === 'CREATE';
+    return request.operation === 'CREATE' || (request.operation === 'UPDATE' && templateChanged);
+  });
+  if (runnable.length === 0) return { draft: object, patch: [], acted: [], errors: [] };
+
+  let result = runAll(runnable, object, request);
+  if (result.errors.length > 0) {
+    // A mutator that threw may have left the draft half-edited: start again without the failed ones.
+    const failed = new Set(result.errors.map((e) => e.policy));
+    result = { ...runAll(runnable.filter((p) => !failed.has(p.id)), object, request), errors: result.errors };
+  }
+  if (result.acted.length > 0 && request.operation === 'CREATE') stamp(result.draft, result.acted);
+  return { ...result, patch: diff(object, result.draft) };
+}
+
+function runAll(policies: readonly Policy[], object: JsonObject, request: EvaluationRequest): Omit<Mutation, 'patch'> {
+  const draft = structuredClone(object);
+  const acted: string[] = [];
+  const errors: { policy: string; message: string }[] = [];
+  for (const policy of policies) {
+    const mutator = MUTATORS.get(policy.mutate?.mutator ?? '');
+    if (mutator === undefined) continue;
+    try {
+      if (mutator.apply({ draft, params: policy.mutate?.params ?? {}, operation: request.operation })) acted.push(policy.id);
+    } catch (error) {
+      errors.push({ policy: policy.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { draft, acted, errors };
+}
+
+/** Records on the StatefulSet's own metadata which mutators acted (merged with an earlier stamp). */
+function stamp(draft: JsonObject, acted: readonly string[]): void {
+  const annotations = ensureObject(ensureObject(draft, 'metadata'), 'annotations');
+  const previous = typeof annotations[MUTATED_ANNOTATION] === 'string' ? annotations[MUTATED_ANNOTATION].split(',') : [];
+  annotations[MUTATED_ANNOTATION] = [...new Set([...previous, ...acted].filter((id) => id !== ''))].sort().join(',');
+}

@@ -1,0 +1,17 @@
+import { asObject, ensureObject, isObject } from '../object-path.ts';
+import { allContainers, podSpec } from '../pod.ts';
+import type { Mutator } from './mutator.ts';
+
+/** Pod-level seccomp RuntimeDefault, only when neither the pod nor any container sets a profile. */
+export const defaultSeccompProfile: Mutator = {
+  name: 'default-seccomp-profile',
+  scope: 'template',
+  linuxOnly: true,
+  apply({ draft }) {
+    const spec = podSpec(draft);
+    if (isObject(asObject(spec['securityContext'])['seccompProfile'])) return false;
+    if (allContainers(spec).some((ref) => asObject(ref.container['securityContext'])['seccompProfile'] !== undefined)) return false;
+    ensureObject(spec, 'securityContext')['seccompProfile'] = { type: 'RuntimeDefault' };
+    return true;
+  },
+};

@@ -1,0 +1,70 @@
+/** Field paths as users read them (`spec.template.spec.containers[0].image`) and plain-object access. */
+import type { JsonObject } from './types.ts';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** Appends a key or index to a display path. */
+export function child(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (IDENTIFIER.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}
+
+/** Joins a display path out of keys and indexes. */
+export function joinPath(...keys: readonly (string | number)[]): string {
+  return keys.reduce<string>((path, key) => child(path, key), '');
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Splits a dotted policy path (`spec.volumeClaimTemplates`) into keys. */
+export function splitDotted(path: string): string[] {
+  return path === '' ? [] : path.split('.');
+}
+
+/** Reads a dotted path; undefined when any step is missing. */
+export function getDotted(value: unknown, path: string): unknown {
+  let current = value;
+  for (const key of splitDotted(path)) {
+    if (!isObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function asObject(value: unknown): JsonObject {
+  return isObject(value) ? value : {};
+}
+
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Returns `parent[key]` as an object, creating it when absent (mutators edit drafts this way). */
+export function ensureObject(parent: JsonObject, key: string): JsonObject {
+  const existing = parent[key];
+  if (isObject(existing)) return existing;
+  const created: JsonObject = {};
+  parent[key] = created;
+  return created;
+}
+
+/** Deep structural equality for JSON values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+    const otherKeys = Object.keys(b).filter((k) => b[k] !== undefined);
+    return keys.length === otherKeys.length && keys.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}

@@ -1,0 +1,65 @@
+/** The pod template inside a StatefulSet: containers with their paths, as Pod Security Admission walks them. */
+import { asArray, asObject, asString, child, isObject } from './object-path.ts';
+import type { JsonObject } from './types.ts';
+
+export const TEMPLATE_SPEC_PATH = 'spec.template.spec';
+
+export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+export interface ContainerRef {
+  readonly container: JsonObject;
+  readonly kind: ContainerKind;
+  readonly index: number;
+  readonly name: string;
+  readonly path: string;
+  /** An init container with `restartPolicy: Always` runs for the pod's lifetime. */
+  readonly sidecar: boolean;
+}
+
+export function podSpec(object: unknown): JsonObject {
+  return asObject(asObject(asObject(asObject(object)['spec'])['template'])['spec']);
+}
+
+export function templateLabels(object: unknown): Record<string, unknown> {
+  return asObject(asObject(asObject(asObject(object)['spec'])['template'])['metadata'])['labels'] as Record<string, unknown> ?? {};
+}
+
+/** Windows pods: `os.name: windows`, or pinned to Windows nodes by nodeSelector (older manifests). */
+export function isWindows(spec: JsonObject): boolean {
+  return asString(asObject(spec['os'])['name']) === 'windows' || asObject(spec['nodeSelector'])['kubernetes.io/os'] === 'windows';
+}
+
+/** Every container of the template: containers, initContainers and (forbidden in templates) ephemeralContainers. */
+export function allContainers(spec: JsonObject, kinds: readonly ContainerKind[] = ['initContainers', 'containers', 'ephemeralContainers']): ContainerRef[] {
+  const refs: ContainerRef[] = [];
+  for (const kind of kinds) {
+    asArray(spec[kind]).forEach((container, index) => {
+      if (!isObject(container)) return;
+      refs.push({
+        container,
+        kind,
+        index,
+        name: asString(container['name']) ?? `#${index}`,
+        path: child(child(TEMPLATE_SPEC_PATH, kind), index),
+        sidecar: kind === 'initContainers' && container['restartPolicy'] === 'Always',
+      });
+    });
+  }
+  return refs;
+}
+
+/** Long-running containers: regular containers and sidecars. */
+export function runningContainers(spec: JsonObject): ContainerRef[] {
+  return allContainers(spec, ['initContainers', 'containers']).filter((ref) => ref.kind === 'containers' || ref.sidecar);
+}
+
+/** Describes a container for messages: `container "db"`, `init container "setup"`. */
+export function describeContainer(ref: ContainerRef): string {
+  const label = ref.kind === 'containers' ? 'container' : ref.kind === 'initContainers' ? (ref.sidecar ? 'sidecar container' : 'init container') : 'ephemeral container';
+  return `${label} "${ref.name}"`;
+}
+
+export function replicasOf(object: unknown): number {
+  const replicas = asObject(asObject(object)['spec'])['replicas'];
+  return typeof replicas === 'number' ? replicas : 1;
+}

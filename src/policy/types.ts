@@ -1,0 +1,122 @@
+/** The vocabulary of the engine: policies, evaluation requests and results. */
+
+export const ACTIONS = ['deny', 'warn', 'audit', 'off'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** PolicyReport result vocabulary. */
+export const RESULTS = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
+export type Result = (typeof RESULTS)[number];
+
+export const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** What a policy evaluates: a StatefulSet, or an autoscaling/v1 Scale of one (statefulsets/scale). */
+export const TARGETS = ['StatefulSet', 'Scale'] as const;
+export type Target = (typeof TARGETS)[number];
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface Validate {
+  readonly forEach?: string;
+  readonly schema?: JsonObject;
+  readonly check?: string;
+  /** For schema rules: the field, relative to the object or forEach element, that the finding points at. */
+  readonly path?: string;
+  readonly params: JsonObject;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export interface Mutate {
+  readonly mutator: string;
+  readonly params: JsonObject;
+}
+
+export interface Policy {
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly category: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly action: Action;
+  readonly operations: readonly Operation[];
+  readonly targets: readonly Target[];
+  /** Needs cluster data (LOOKUP): skipped, with the reason, when the lookup context lacks it. */
+  readonly lookup: boolean;
+  readonly validate?: Validate;
+  readonly mutate?: Mutate;
+}
+
+export interface UserInfo {
+  readonly username?: string;
+  readonly groups?: readonly string[];
+}
+
+/** Read-only cluster data. A function returns undefined when that kind of data is not (yet) available. */
+export interface LookupContext {
+  storageClass?(name: string): JsonObject | null | undefined;
+  defaultStorageClass?(): JsonObject | null | undefined;
+  services?(namespace: string): readonly JsonObject[] | undefined;
+  podDisruptionBudgets?(namespace: string): readonly JsonObject[] | undefined;
+  limitRanges?(namespace: string): readonly JsonObject[] | undefined;
+}
+
+export interface EvaluationRequest {
+  readonly object: unknown;
+  readonly oldObject?: unknown;
+  readonly operation: Operation;
+  readonly namespace?: string;
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  readonly userInfo?: UserInfo;
+  readonly dryRun?: boolean;
+  readonly lookup?: LookupContext;
+}
+
+/** How enforcement actions are resolved beyond each policy's default (DESIGN.md §3). */
+export interface ActionSettings {
+  /** Config-file overrides per policy id. */
+  readonly overrides: Readonly<Record<string, Action>>;
+  /** Whether the namespace label `stateguard.io/action` may weaken enforcement. */
+  readonly namespaceOverride: boolean;
+  /** Namespaces where exemption annotations are honoured; `*` means everywhere. */
+  readonly exemptionNamespaces: readonly string[];
+}
+
+export interface Violation {
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+  /** Pod Security Admission check id, for the pod-security policies. */
+  readonly checkId?: string;
+}
+
+export interface PolicyResult {
+  readonly policy: string;
+  readonly category: string;
+  readonly severity: Severity;
+  readonly action: Action;
+  readonly result: Result;
+  readonly violations: readonly Violation[];
+  /** Why a result is skip or error. */
+  readonly reason?: string;
+}
+
+export interface PatchOperation {
+  readonly op: 'add' | 'replace' | 'remove';
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+export interface Evaluation {
+  readonly target: Target;
+  readonly results: readonly PolicyResult[];
+  /** RFC 6902 patch from the submitted object to the mutated one. */
+  readonly patch: readonly PatchOperation[];
+  /** Ids of the mutators that changed the object. */
+  readonly mutators: readonly string[];
+  readonly mutated: unknown;
+}

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface KubectlOptions {
+  /** Written to kubectl's standard input, e.g. a manifest for `apply -f -`. */
+  input?: string;
+}
+
+const kubectlTimeoutMs = 60_000;
+
+/** An admin kubeconfig; JSON is valid kubeconfig YAML and needs no YAML writer. */
+export async function writeKubeconfig(path: string, cluster: { server: string; caPem: string; token: string }): Promise<void> {
+  const name = 'stateguard-e2e';
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: cluster.server, 'certificate-authority-data': Buffer.from(cluster.caPem).toString('base64') } }],
+    users: [{ name, user: { token: cluster.token } }],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    'current-context': name,
+  };
+  await writeFile(path, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
+}
+
+/** Runs `kubectl` from PATH (on these machines a dispatcher that picks the client matching the server version). */
+export function runKubectl(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], { stdio: 'pipe', timeout: kubectlTimeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === null) reject(new Error(`kubectl ${args.join(' ')} ended by ${signal} (timeout ${kubectlTimeoutMs}ms)\n${stderr}`));
+      else resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
