@@ -11,6 +11,9 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
 type Paint = (code: keyof typeof CODES, text: string) => string;
 
+/** Denials first, then policy errors, then warnings. */
+const ORDER = ['fail', 'error', 'warn'] as const;
+
 const MARK: Readonly<Record<PolicyResult['result'], string>> = { fail: '✗', warn: '!', error: 'E', skip: '-', pass: '✓' };
 
 export function formatText(report: ReviewReport, options: TextOptions): string {
@@ -18,11 +21,11 @@ export function formatText(report: ReviewReport, options: TextOptions): string {
   const out: string[] = [];
   report.items.forEach((item, index) => {
     const results = item.evaluation.results;
-    const flagged = results.filter((r) => r.result === 'fail' || r.result === 'warn' || r.result === 'error');
+    const flagged = ORDER.flatMap((kind) => results.filter((r) => r.result === kind));
     const verdict = results.some((r) => r.result === 'fail') ? paint('red', 'DENY') : flagged.length > 0 ? paint('yellow', 'WARN') : paint('green', 'PASS');
     out.push(`${verdict} ${paint('bold', `${item.kind} ${item.namespace}/${item.name}`)} ${paint('dim', `${item.file}:${item.line}`)}`);
     for (const result of flagged) {
-      const colour = result.result === 'fail' ? 'red' : result.result === 'error' ? 'red' : 'yellow';
+      const colour = result.result === 'warn' ? 'yellow' : 'red';
       if (result.violations.length === 0) {
         out.push(`  ${paint(colour, `${MARK[result.result]} ${result.policy}`)} ${result.reason ?? ''}`);
       }

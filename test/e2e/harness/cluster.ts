@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { controlPlaneBinaries } from './binaries.ts';
+import { registerCleanup } from './cleanup.ts';
 import { httpsGet } from './https.ts';
 import { runKubectl, writeKubeconfig } from './kubectl.ts';
 import type { KubectlOptions, KubectlResult } from './kubectl.ts';
@@ -80,8 +81,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const kubeconfig = join(dir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, { server, caPem: ca.certPem, token });
-    const removeDirOnExit = () => removeDirSync(dir);
-    process.once('exit', removeDirOnExit);
+    const unregisterDirCleanup = registerCleanup(() => removeDirSync(dir));
 
     return {
       kubeconfig,
@@ -98,7 +98,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return response.body;
       },
       async stop() {
-        process.removeListener('exit', removeDirOnExit);
+        unregisterDirCleanup();
         await stopAll(processes);
         await removeDir(dir);
       },
@@ -181,5 +181,6 @@ async function removeDir(dir: string): Promise<void> {
 }
 
 function removeDirSync(dir: string): void {
-  if (!keepDir) rmSync(dir, { recursive: true, force: true });
+  // Retries because etcd, just sent SIGKILL, may still be writing to its data directory.
+  if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { registerCleanup } from './cleanup.ts';
 
 /** A long-running child in its own process group, with stdout and stderr appended to `logPath`. */
 export interface ManagedProcess {
@@ -14,26 +15,25 @@ export interface ManagedProcess {
   stop(graceMs: number): Promise<void>;
 }
 
-/** Process groups still running, killed when this process exits so a failing test leaves none behind. */
-const runningGroups = new Set<number>();
-
 export function startProcess(name: string, command: string, args: string[], logPath: string): ManagedProcess {
-  installCleanupHandlers();
   const logFd = openSync(logPath, 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
+  let reason: string | undefined;
+  let unregisterCleanup = () => {};
+  const exited = new Promise<void>((resolve) => {
+    const ended = (why: string) => {
+      reason ??= why;
+      unregisterCleanup();
+      resolve();
+    };
+    child.once('error', (error) => ended(`failed: ${error.message}`));
+    child.once('exit', (code, signal) => ended(signal === null ? `exit code ${code}` : `signal ${signal}`));
+  });
   const { pid } = child;
   if (pid === undefined) throw new Error(`could not start ${name} (${command})`);
-  runningGroups.add(pid);
-
-  let reason: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      reason = signal === null ? `exit code ${code}` : `signal ${signal}`;
-      runningGroups.delete(pid);
-      resolve();
-    });
-  });
+  // A test that fails without calling stop() must not leave the process behind.
+  unregisterCleanup = registerCleanup(() => signalGroup(pid, 'SIGKILL'));
 
   return {
     name,
@@ -62,21 +62,5 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
-
-let cleanupHandlersInstalled = false;
-
-function installCleanupHandlers(): void {
-  if (cleanupHandlersInstalled) return;
-  cleanupHandlersInstalled = true;
-  const killAll = () => runningGroups.forEach((pid) => signalGroup(pid, 'SIGKILL'));
-  process.once('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      killAll();
-      // Keep the default behaviour (die by the signal) unless someone else, e.g. node:test, handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
   }
 }

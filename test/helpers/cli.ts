@@ -1,0 +1,23 @@
+/** Runs the real `stateguard` CLI as a child process. */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const result = spawnSync(process.execPath, [MAIN, ...args], {
+    input: options.input ?? '',
+    cwd: options.cwd ?? resolve(import.meta.dirname, '../..'),
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compilePolicies, evaluate, StateguardError, type ActionSettings, type EvaluationRequest } from '../../src/policy/index.ts';
+import { builtinPolicies } from '../helpers/policies.ts';
+import { seed } from '../helpers/seed.ts';
+
+const set = builtinPolicies();
+const settings = (overrides: ActionSettings['overrides'] = {}, namespaceOverride = true, exemptionNamespaces: readonly string[] = ['*']): ActionSettings => ({ overrides, namespaceOverride, exemptionNamespaces });
+const resultOf = (request: EvaluationRequest, policy: string, actions = settings()) => evaluate(set, request, { actions }).results.find((r) => r.policy === policy);
+
+test('the seed example is denied by storage-class-required and resource-requests-required', () => {
+  const failed = evaluate(set, { object: seed(), operation: 'CREATE' }).results.filter((r) => r.result === 'fail').map((r) => r.policy);
+  assert.deepEqual(failed.sort(), ['resource-requests-required', 'storage-class-required']);
+});
+
+test('action precedence: policy default < config override < namespace label (weaken only)', () => {
+  const request = { object: seed(), operation: 'CREATE' } as const;
+  assert.equal(resultOf(request, 'storage-class-required')?.action, 'deny');
+  assert.equal(resultOf(request, 'storage-class-required', settings({ 'storage-class-required': 'warn' }))?.result, 'warn');
+  const labelled = { ...request, namespaceLabels: { 'stateguard.io/action': 'audit' } };
+  assert.equal(resultOf(labelled, 'storage-class-required')?.action, 'audit');
+  assert.equal(resultOf(labelled, 'storage-class-required', settings({}, false))?.action, 'deny', 'config can forbid the label override');
+  const strengthen = { ...request, namespaceLabels: { 'stateguard.io/action': 'deny' } };
+  assert.equal(resultOf(strengthen, 'memory-limit-required')?.action, 'warn', 'the label never strengthens');
+  assert.equal(resultOf(request, 'min-replicas'), undefined, 'off policies are not evaluated');
+  assert.equal(resultOf(request, 'min-replicas', settings({ 'min-replicas': 'deny' }))?.result, 'pass');
+});
+
+test('an exemption with a reason skips the policy and records why; without a reason it is itself denied', () => {
+  const object = seed();
+  (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required', 'stateguard.io/exempt-reason': 'JIRA-12: static PVs' };
+  const exempted = resultOf({ object, operation: 'CREATE' }, 'storage-class-required');
+  assert.equal(exempted?.result, 'skip');
+  assert.match(exempted?.reason ?? '', /JIRA-12/);
+  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required', settings({}, true, ['team-a']))?.result, 'fail', 'not honoured outside allowed namespaces');
+  (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required' };
+  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required')?.result, 'fail');
+  assert.equal(resultOf({ object, operation: 'CREATE' }, 'exemption-reason-required')?.result, 'fail');
+});
+
+test('a check that throws yields error for that policy only', () => {
+  const lookup = { storageClass: () => undefined };
+  const object = seed();
+  const spec = (object['spec'] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] });
+  spec.volumeClaimTemplates[0]!.spec['storageClassName'] = 'fast';
+  const evaluation = evaluate(set, { object, operation: 'CREATE', lookup });
+  const broken = evaluation.results.find((r) => r.policy === 'storage-class-exists');
+  assert.equal(broken?.result, 'error');
+  assert.match(broken?.reason ?? '', /check failed/);
+  assert.equal(evaluation.results.find((r) => r.policy === 'resource-requests-required')?.result, 'fail');
+});
+
+test('lookup policies are skipped with a reason offline, evaluated with cluster data', () => {
+  const offline = resultOf({ object: seed(), operation: 'CREATE' }, 'headless-service-exists');
+  assert.equal(offline?.result, 'skip');
+  assert.match(offline?.reason ?? '', /no cluster data/);
+  const services = () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }];
+  assert.equal(resultOf({ object: seed(), operation: 'CREATE', lookup: { services } }, 'headless-service-exists')?.result, 'pass');
+  assert.equal(resultOf({ object: seed(), operation: 'CREATE', lookup: { services: () => [] } }, 'headless-service-exists')?.result, 'warn');
+});
+
+test('non-objects are rejected as input errors, not crashes', () => {
+  for (const object of [null, 42, 'text', []]) {
+    assert.throws(() => evaluate(set, { object, operation: 'CREATE' }), (error: unknown) => error instanceof StateguardError && error.code === 'ERR_INPUT');
+  }
+});
+
+test('a StatefulSet with template: null gets a verdict, not a crash', () => {
+  const object = seed();
+  (object['spec'] as Record<string, unknown>)['template'] = null;
+  const evaluation = evaluate(set, { object, operation: 'CREATE' });
+  assert.equal(evaluation.results.find((r) => r.policy === 'template-sanity')?.result, 'fail');
+  assert.deepEqual(evaluation.results.filter((r) => r.result === 'error'), []);
+});
+
+test('an invalid policy names file, line, policy and every schema error', () => {
+  const text = [
+    'apiVersion: stateguard.io/v1alpha1',
+    'kind: StatefulSetPolicy',
+    'metadata: { name: broken-one }',
+    'spec:',
+    '  description: x',
+    '  severity: urgent',
+    '  action: deny',
+    '  validate: { check: no-such-check, message: m, fix: f }',
+  ].join('\n');
+  assert.throws(() => compilePolicies([{ file: 'p.yaml', text }]), (error: unknown) => {
+    assert.ok(error instanceof StateguardError);
+    assert.equal(error.code, 'ERR_POLICY_INVALID');
+    assert.ok(error.details.some((d) => d.startsWith('p.yaml:6: policy broken-one: spec.severity')), error.details.join('\n'));
+    return true;
+  });
+  assert.throws(() => compilePolicies([{ file: 'q.yaml', text: text.replace('urgent', 'high') }]), /invalid policy set/);
+  assert.throws(() => compilePolicies([{ file: 'r.yaml', text: 'a: [unclosed' }]), (error: unknown) => error instanceof StateguardError && error.details[0]?.startsWith('r.yaml:1: YAML') === true);
+});
+
+test('annotation keys in patch paths are escaped per RFC 6901', () => {
+  const evaluation = evaluate(set, { object: seed(), operation: 'CREATE' });
+  assert.ok(evaluation.patch.some((op) => op.path === '/metadata/annotations' || op.path === '/metadata/annotations/stateguard.io~1mutated'));
+});
