@@ -6,32 +6,46 @@ export function escapePointer(key: string | number): string {
   return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** One pass over both values; pointers are built only for the operations emitted. */
 export function diff(from: unknown, to: unknown): PatchOperation[] {
   const ops: PatchOperation[] = [];
-  walk(from, to, '', ops);
+  walk(from, to, [], ops);
   return ops;
 }
 
-function walk(from: unknown, to: unknown, pointer: string, ops: PatchOperation[]): void {
-  if (deepEqual(from, to)) return;
+function pointer(keys: readonly (string | number)[], last?: string | number): string {
+  const all = last === undefined ? keys : [...keys, last];
+  return all.map((key) => `/${escapePointer(key)}`).join('');
+}
+
+function walk(from: unknown, to: unknown, keys: (string | number)[], ops: PatchOperation[]): void {
+  if (from === to) return;
   if (isObject(from) && isObject(to)) {
     for (const key of Object.keys(from)) {
-      if (from[key] !== undefined && to[key] === undefined) ops.push({ op: 'remove', path: `${pointer}/${escapePointer(key)}` });
+      if (from[key] !== undefined && to[key] === undefined) ops.push({ op: 'remove', path: pointer(keys, key) });
     }
     for (const key of Object.keys(to)) {
       if (to[key] === undefined) continue;
-      const path = `${pointer}/${escapePointer(key)}`;
-      if (from[key] === undefined) ops.push({ op: 'add', path, value: to[key] });
-      else walk(from[key], to[key], path, ops);
+      if (from[key] === undefined) {
+        ops.push({ op: 'add', path: pointer(keys, key), value: to[key] });
+      } else {
+        keys.push(key);
+        walk(from[key], to[key], keys, ops);
+        keys.pop();
+      }
     }
     return;
   }
   if (Array.isArray(from) && Array.isArray(to)) {
     const common = Math.min(from.length, to.length);
-    for (let i = 0; i < common; i++) walk(from[i], to[i], `${pointer}/${i}`, ops);
-    for (let i = common; i < to.length; i++) ops.push({ op: 'add', path: `${pointer}/${i}`, value: to[i] });
-    for (let i = from.length - 1; i >= common; i--) ops.push({ op: 'remove', path: `${pointer}/${i}` });
+    for (let i = 0; i < common; i++) {
+      keys.push(i);
+      walk(from[i], to[i], keys, ops);
+      keys.pop();
+    }
+    for (let i = common; i < to.length; i++) ops.push({ op: 'add', path: pointer(keys, i), value: to[i] });
+    for (let i = from.length - 1; i >= common; i--) ops.push({ op: 'remove', path: pointer(keys, i) });
     return;
   }
-  ops.push(pointer === '' ? { op: 'replace', path: '', value: to } : { op: 'replace', path: pointer, value: to });
+  if (!deepEqual(from, to)) ops.push({ op: 'replace', path: pointer(keys), value: to });
 }

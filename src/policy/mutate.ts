@@ -1,7 +1,7 @@
 /** Runs the mutators on a draft and diffs it into the patch (the mutation contract of DESIGN.md §3). */
 import { diff } from './diff.ts';
 import { MUTATORS } from './mutators/index.ts';
-import { asObject, deepEqual, ensureObject, isObject } from './object-path.ts';
+import { asObject, cloneJson, deepEqual, ensureObject, isObject } from './object-path.ts';
 import { isWindows, podSpec } from './pod.ts';
 import type { EvaluationRequest, JsonObject, PatchOperation, Policy } from './types.ts';
 
@@ -37,7 +37,7 @@ export function mutate(policies: readonly Policy[], object: JsonObject, request:
 }
 
 function runAll(policies: readonly Policy[], object: JsonObject, request: EvaluationRequest): Omit<Mutation, 'patch'> {
-  const draft = structuredClone(object);
+  const draft = cloneJson(object);
   const acted: string[] = [];
   const errors: { policy: string; message: string }[] = [];
   for (const policy of policies) {

@@ -68,3 +68,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   return false;
 }
+
+/** Deep copy of a JSON value (faster than structuredClone for the plain objects the engine sees). */
+export function cloneJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (isObject(value)) {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value)) out[key] = cloneJson(value[key]);
+    return out as T;
+  }
+  return value;
+}
