@@ -13,9 +13,11 @@ export const DEFAULT_ACTION_SETTINGS: ActionSettings = Object.freeze({
   exemptionNamespaces: Object.freeze(['*']),
 });
 
-/** The action in force for a policy: the label may only weaken, and only to warn or audit. */
+/** The action in force for a policy: the ceiling and the namespace label may only weaken, the label only to warn or audit. */
 export function resolveAction(policy: Policy, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
-  const configured = settings.overrides[policy.id] ?? policy.action;
+  const override = settings.overrides[policy.id] ?? policy.action;
+  const ceiling = settings.ceiling ?? 'deny';
+  const configured = override !== 'off' && STRENGTH[override] > STRENGTH[ceiling] ? ceiling : override;
   if (!settings.namespaceOverride || configured === 'off') return configured;
   const label = namespaceLabels?.[NAMESPACE_ACTION_LABEL];
   if ((label === 'warn' || label === 'audit') && STRENGTH[label] < STRENGTH[configured]) return label;

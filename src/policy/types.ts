@@ -84,6 +84,8 @@ export interface ActionSettings {
   readonly namespaceOverride: boolean;
   /** Namespaces where exemption annotations are honoured; `*` means everywhere. */
   readonly exemptionNamespaces: readonly string[];
+  /** The strongest action any policy may take (audit-only installs cap everything at audit). Default deny. */
+  readonly ceiling?: Exclude<Action, 'off'>;
 }
 
 export interface Violation {

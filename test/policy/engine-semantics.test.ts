@@ -23,6 +23,9 @@ test('action precedence: policy default < config override < namespace label (wea
   const strengthen = { ...request, namespaceLabels: { 'stateguard.io/action': 'deny' } };
   assert.equal(resultOf(strengthen, 'memory-limit-required')?.action, 'warn', 'the label never strengthens');
   assert.equal(resultOf(request, 'min-replicas'), undefined, 'off policies are not evaluated');
+  const audited = evaluate(set, request, { actions: { ...settings(), ceiling: 'audit' } }).results;
+  assert.ok(audited.every((r) => r.action === 'audit'), 'an audit ceiling caps every policy');
+  assert.ok(!audited.some((r) => r.result === 'fail'));
   assert.equal(resultOf(request, 'min-replicas', settings({ 'min-replicas': 'deny' }))?.result, 'pass');
 });
 
