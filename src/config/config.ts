@@ -24,6 +24,8 @@ export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
   readonly policies: Readonly<Record<string, { readonly action?: Action }>>;
+  /** The strongest action any policy may take: `audit` for an audit-only install. */
+  readonly actionCeiling: Exclude<Action, 'off'>;
   readonly namespaceActionOverride: boolean;
   readonly exemptions: { readonly namespaces: readonly string[] };
   readonly server: ServerConfig;
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   policyDirs: [],
   builtinPolicies: true,
   policies: {},
+  actionCeiling: 'deny',
   namespaceActionOverride: true,
   exemptions: { namespaces: ['*'] },
   server: {
@@ -109,7 +112,7 @@ export function buildConfig(layers: readonly ConfigInput[], file?: string): Conf
 export function actionSettings(config: Config): ActionSettings {
   const overrides: Record<string, Action> = {};
   for (const [id, settings] of Object.entries(config.policies)) if (settings.action !== undefined) overrides[id] = settings.action;
-  return Object.freeze({ overrides: Object.freeze(overrides), namespaceOverride: config.namespaceActionOverride, exemptionNamespaces: config.exemptions.namespaces });
+  return Object.freeze({ overrides: Object.freeze(overrides), namespaceOverride: config.namespaceActionOverride, exemptionNamespaces: config.exemptions.namespaces, ceiling: config.actionCeiling });
 }
 
 function checked(value: unknown, what: string): ConfigInput {

@@ -16,6 +16,7 @@ export const CONFIG_SCHEMA = {
         properties: { action: { enum: [...ACTIONS] } },
       },
     },
+    actionCeiling: { enum: ['deny', 'warn', 'audit'] },
     namespaceActionOverride: { type: 'boolean' },
     exemptions: {
       type: 'object',

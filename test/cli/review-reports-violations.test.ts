@@ -125,3 +125,13 @@ test('a user policy directory loads beside the built-ins; an invalid one stops w
   assert.equal(good.code, 1);
   assert.match(good.stdout, /! team-label spec\.template\.metadata\.labels/);
 });
+
+test('actionCeiling: audit in the config file turns every denial into an audit finding', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stateguard-ceiling-'));
+  const config = join(dir, 'config.yaml');
+  writeFileSync(config, 'actionCeiling: audit\n');
+  const { code, stdout } = runCli(['review', '--config', config, '-o', 'json', SEED_FILE]);
+  assert.equal(code, 0);
+  const report = JSON.parse(stdout) as { items: { results: { action: string }[] }[] };
+  assert.ok(report.items[0]?.results.every((r) => r.action === 'audit'));
+});
