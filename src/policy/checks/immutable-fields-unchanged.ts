@@ -2,10 +2,13 @@ import { asObject, deepEqual, isObject } from '../object-path.ts';
 import type { Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
 
-/** The spec fields the API server lets an UPDATE change; everything else in spec is immutable. */
-const MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
+/**
+ * The spec fields the API server lets an UPDATE change; everything else in spec is immutable. Current API servers
+ * also allow revisionHistoryLimit; older ones reject that change themselves, before a validating webhook runs.
+ */
+const MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds']);
 
-const WHAT_CAN_CHANGE = "only replicas, ordinals, template, updateStrategy, persistentVolumeClaimRetentionPolicy and minReadySeconds may change";
+const WHAT_CAN_CHANGE = 'only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change';
 
 /** UPDATE: names each immutable spec field that changed, with the orphan-delete and re-create path. */
 export const immutableFieldsUnchanged: Check = {

@@ -43,7 +43,9 @@ function containerChecks(spec: JsonObject, out: Violation[]): void {
       out.push(violation(child(child(scPath, 'capabilities'), 'add'), `${who} adds capabilities ${added.join(', ')}, beyond the baseline set`, 'remove those capabilities from capabilities.add', 'capabilities_baseline'));
     }
     asArray(ref.container['ports']).forEach((port, p) => {
-      const hostPort = asObject(port)['hostPort'];
+      // With hostNetwork the API defaults an unset (or 0) hostPort to containerPort (SetDefaults_PodSpec).
+      const { hostPort: set, containerPort } = asObject(port);
+      const hostPort = spec['hostNetwork'] === true && (set === undefined || set === 0) ? containerPort : set;
       if (typeof hostPort === 'number' && hostPort !== 0) {
         const cause = spec['hostNetwork'] === true ? ' (hostNetwork: true sets hostPort to containerPort)' : '';
         out.push(violation(child(child(child(ref.path, 'ports'), p), 'hostPort'), `${who} binds host port ${hostPort}${cause}`, 'remove hostPort (and hostNetwork); expose the port through a Service', 'hostPorts'));

@@ -67,7 +67,8 @@ export const podSecurityRestricted: Check = {
       if (!windows) {
         const type = asObject(sc['seccompProfile'])['type'];
         if (type === undefined) {
-          if (podSeccomp === undefined) containersWithoutSeccomp.push(ref.name);
+          // As in PSA, only an allowed pod-level profile covers containers that set none.
+          if (!SECCOMP_OK.has(String(podSeccomp))) containersWithoutSeccomp.push(ref.name);
         } else if (!SECCOMP_OK.has(String(type))) {
           out.push(violation(child(child(scPath, 'seccompProfile'), 'type'), `${who}'s seccomp profile is ${String(type)}`, 'set seccompProfile.type to RuntimeDefault', 'seccompProfile_restricted'));
         }
@@ -80,15 +81,16 @@ export const podSecurityRestricted: Check = {
           out.push(violation(child(child(scPath, 'capabilities'), 'add'), `${who} adds ${added.join(', ')}; restricted pods may add only NET_BIND_SERVICE`, 'remove them from capabilities.add', 'capabilities_restricted'));
         }
       }
+      // Baseline relaxes procMount for user-namespace pods (1.35); restricted keeps forbidding it (PSA procMount_restricted).
       if (sc['procMount'] !== undefined && sc['procMount'] !== 'Default' && userNamespaces) {
-        out.push(violation(child(scPath, 'procMount'), `${who} sets procMount ${String(sc['procMount'])}`, 'remove procMount or set it to Default', 'procMount'));
+        out.push(violation(child(scPath, 'procMount'), `${who} sets procMount ${String(sc['procMount'])}`, 'remove procMount or set it to Default', 'procMount_restricted'));
       }
     }
     if (containersWithoutNonRoot.length > 0) {
       out.push(violation(child(POD_SC, 'runAsNonRoot'), `runAsNonRoot is not true for the pod or for container(s) ${containersWithoutNonRoot.join(', ')}, so they may run as root`, 'set spec.template.spec.securityContext.runAsNonRoot: true (the image must run as a numeric non-root USER)', 'runAsNonRoot'));
     }
     if (containersWithoutSeccomp.length > 0) {
-      out.push(violation(child(child(POD_SC, 'seccompProfile'), 'type'), `no seccomp profile is set for the pod or for container(s) ${containersWithoutSeccomp.join(', ')}`, 'set spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault', 'seccompProfile_restricted'));
+      out.push(violation(child(child(POD_SC, 'seccompProfile'), 'type'), `no allowed seccomp profile (RuntimeDefault or Localhost) is set for the pod or for container(s) ${containersWithoutSeccomp.join(', ')}`, 'set spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault', 'seccompProfile_restricted'));
     }
     return out;
   },

@@ -14,13 +14,14 @@ export const storageClassExists: Check = {
     asArray(asObject(object['spec'])['volumeClaimTemplates']).forEach((template, i) => {
       const t = asObject(template);
       const name = asString(asObject(t['metadata'])['name']) ?? `#${i}`;
-      const fromSpec = asString(asObject(t['spec'])['storageClassName']);
-      const className = fromSpec ?? asString(asObject(asObject(t['metadata'])['annotations'])[BETA_ANNOTATION]);
+      // The legacy annotation wins over spec.storageClassName, as in the PV controller.
+      const fromAnnotation = asString(asObject(asObject(t['metadata'])['annotations'])[BETA_ANNOTATION]);
+      const className = fromAnnotation ?? asString(asObject(t['spec'])['storageClassName']);
       if (className === undefined || className === '') return;
       const found = find(className);
       if (found === undefined) throw new Error('StorageClass cache returned no answer');
       if (found === null) {
-        const path = fromSpec === undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
+        const path = fromAnnotation !== undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
         violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
       }
     });
