@@ -1,6 +1,6 @@
 /**
  * Last-resort cleanups for a test process that ends without calling stop(): they run on exit
- * (including an uncaught exception) and on SIGINT/SIGTERM, in registration order, and must be synchronous.
+ * (including an uncaught exception) and on SIGINT/SIGTERM, last registered first, and must be synchronous.
  */
 const cleanups = new Set<() => void>();
 let handlersInstalled = false;
@@ -13,7 +13,7 @@ export function registerCleanup(cleanup: () => void): () => void {
 }
 
 function runAll(): void {
-  for (const cleanup of cleanups) {
+  for (const cleanup of [...cleanups].reverse()) {
     try {
       cleanup();
     } catch (error) {

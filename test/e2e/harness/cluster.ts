@@ -50,6 +50,7 @@ const keepDir = process.env.STATEGUARD_E2E_KEEP === '1';
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const binaries = await controlPlaneBinaries();
   const dir = await mkdtemp(join(tmpdir(), 'stateguard-e2e-'));
+  const unregisterDirCleanup = registerCleanup(() => removeDirSync(dir));
   const processes: ManagedProcess[] = [];
   try {
     const [etcdClientPort, etcdPeerPort, apiserverPort] = (await freeLoopbackPorts(3)) as [number, number, number];
@@ -62,7 +63,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await writeFile(tokenFile, `${token},${adminUser},${adminUser},"system:masters"\n`, { mode: 0o600 });
 
     const startedAt = performance.now();
-    const deadline = Date.now() + (options.readyTimeoutMs ?? defaultReadyTimeoutMs);
+    const readyTimeoutMs = options.readyTimeoutMs ?? defaultReadyTimeoutMs;
+    const deadline = { at: Date.now() + readyTimeoutMs, ms: readyTimeoutMs };
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     const etcd = startProcess('etcd', binaries.etcd, etcdArgs(dir, etcdUrl, `http://127.0.0.1:${etcdPeerPort}`), join(dir, 'etcd.log'));
     processes.push(etcd);
@@ -72,7 +74,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     });
 
     const apiserver = startProcess('kube-apiserver', binaries.kubeApiserver, apiserverArgs({
-      dir, etcdUrl, port: apiserverPort, caCertPath: ca.certPath, servingCert, serviceAccountKeys, tokenFile,
+      etcdUrl, port: apiserverPort, servingCert, serviceAccountKeys, tokenFile,
     }), join(dir, 'kube-apiserver.log'));
     processes.push(apiserver);
     const get = (path: string) => httpsGet(`${server}${path}`, { caPem: ca.certPem, token, timeoutMs: requestTimeoutMs });
@@ -81,7 +83,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const kubeconfig = join(dir, 'kubeconfig');
     await writeKubeconfig(kubeconfig, { server, caPem: ca.certPem, token });
-    const unregisterDirCleanup = registerCleanup(() => removeDirSync(dir));
 
     return {
       kubeconfig,
@@ -98,17 +99,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return response.body;
       },
       async stop() {
-        unregisterDirCleanup();
         await stopAll(processes);
         await removeDir(dir);
+        unregisterDirCleanup();
       },
     };
   } catch (error) {
-    const tails = await Promise.all(processes.map(async (p) => `--- last lines of ${p.logPath} ---\n${await logTail(p.logPath, 40)}`));
+    const tails = await Promise.all(processes.map(async (p) => `--- last lines of ${p.name}'s log ---\n${await logTail(p.logPath, 40)}`));
     await stopAll(processes);
     await removeDir(dir);
+    unregisterDirCleanup();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error([`e2e cluster failed to start: ${message}`, ...tails].join('\n\n'), { cause: error });
+    const keptHint = keepDir ? `files kept in ${dir}` : 'set STATEGUARD_E2E_KEEP=1 to keep the logs, certificates and etcd data';
+    throw new Error([`e2e cluster failed to start: ${message} (${keptHint})`, ...tails].join('\n\n'), { cause: error });
   }
 }
 
@@ -126,46 +129,42 @@ function etcdArgs(dir: string, clientUrl: string, peerUrl: string): string[] {
   ];
 }
 
-interface ApiserverFiles {
-  dir: string;
+interface ApiserverConfig {
   etcdUrl: string;
   port: number;
-  caCertPath: string;
   servingCert: { certPath: string; keyPath: string };
   serviceAccountKeys: { publicKeyPath: string; privateKeyPath: string };
   tokenFile: string;
 }
 
-function apiserverArgs(files: ApiserverFiles): string[] {
+function apiserverArgs(config: ApiserverConfig): string[] {
   return [
-    `--etcd-servers=${files.etcdUrl}`,
+    `--etcd-servers=${config.etcdUrl}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
     // The reconciler would publish the loopback advertise address as the `kubernetes` Service
     // endpoint, which Endpoints validation rejects; nothing here reaches the apiserver through it.
     '--endpoint-reconciler-type=none',
-    `--secure-port=${files.port}`,
-    `--cert-dir=${files.dir}`,
-    `--tls-cert-file=${files.servingCert.certPath}`,
-    `--tls-private-key-file=${files.servingCert.keyPath}`,
-    `--client-ca-file=${files.caCertPath}`,
-    `--token-auth-file=${files.tokenFile}`,
+    `--secure-port=${config.port}`,
+    `--tls-cert-file=${config.servingCert.certPath}`,
+    `--tls-private-key-file=${config.servingCert.keyPath}`,
+    `--token-auth-file=${config.tokenFile}`,
     '--authorization-mode=Node,RBAC',
     // Added to the default plugin list (not replacing it); named so the dependency is explicit.
     '--enable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook,PodSecurity',
     '--service-cluster-ip-range=10.0.0.0/24',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${files.serviceAccountKeys.publicKeyPath}`,
-    `--service-account-signing-key-file=${files.serviceAccountKeys.privateKeyPath}`,
+    `--service-account-key-file=${config.serviceAccountKeys.publicKeyPath}`,
+    `--service-account-signing-key-file=${config.serviceAccountKeys.privateKeyPath}`,
   ];
 }
 
-async function waitUntilReady(managed: ManagedProcess, deadline: number, probe: () => Promise<boolean>): Promise<void> {
+async function waitUntilReady(managed: ManagedProcess, deadline: { at: number; ms: number }, probe: () => Promise<boolean>): Promise<void> {
   for (;;) {
     const exitReason = managed.exitReason();
     if (exitReason !== undefined) throw new Error(`${managed.name} ended (${exitReason}) before it was ready`);
     if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${managed.name} was not ready before the start-up timeout`);
+    if (Date.now() > deadline.at) throw new Error(`${managed.name} was not ready within the start-up timeout of ${deadline.ms} ms`);
     await sleep(250);
   }
 }
