@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: admission throughput and latency against a bare Node HTTPS baseline, engine rate, CLI on
+ * 10,000 documents, and server memory after 1 million requests. Prints a table and writes bench/results.json.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { benchEngine } from './engine.ts';
+import { bodies } from './bodies.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE = process.execPath;
+const QUICK = process.argv.includes('--quick');
+const SECONDS = QUICK ? 3 : 10;
+const REPEATS = QUICK ? 1 : 3;
+const CONNECTIONS = 64;
+const MEMORY_REQUESTS = QUICK ? 100_000 : 1_000_000;
+const CLI_DOCUMENTS = 10_000;
+
+interface Load { requests: number; rps: number; errors: number; latencyMs: { p50: number; p99: number; p999: number; max: number } }
+
+async function startChild(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(NODE, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${seen}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      const match = ready.exec(seen);
+      if (match) { clearTimeout(timer); resolvePromise({ child, match }); }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`)); });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  child.removeAllListeners('exit');
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+function load(url: string, bodiesFile: string, options: { durationSeconds?: number; amount?: number; overallRate?: number }): Load {
+  const spec = JSON.stringify({ url, bodiesFile, connections: CONNECTIONS, ...options });
+  const result = spawnSync(NODE, [join(ROOT, 'bench/load.ts'), spec], { encoding: 'utf8', env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' }, maxBuffer: 16 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`load generator failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Load;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function stats(values: readonly number[]): { mean: number; spread: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean, spread: values.length < 2 ? 0 : (Math.max(...values) - Math.min(...values)) / mean };
+}
+
+function saturation(url: string, file: string): { rps: number; spread: number; errors: number; runs: Load[] } {
+  const runs = Array.from({ length: REPEATS }, () => load(url, file, { durationSeconds: SECONDS }));
+  const { mean, spread } = stats(runs.map((r) => r.rps));
+  return { rps: mean, spread, errors: runs.reduce((sum, r) => sum + r.errors, 0), runs };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'stateguard-bench-'));
+  const set = bodies();
+  const files = { mixed: join(work, 'mixed.json'), clean: join(work, 'clean.json') };
+  writeFileSync(files.mixed, JSON.stringify(set.mixed));
+  writeFileSync(files.clean, JSON.stringify([set.clean]));
+
+  const baseline = await startChild([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m);
+  const baselineUrl = `https://127.0.0.1:${baseline.match[1]}/`;
+  const server = await startChild([join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, { STATEGUARD_LOG_LEVEL: 'warn' });
+  const admission = server.match[1] ?? '';
+  try {
+    const base = saturation(baselineUrl, files.mixed);
+    const validate = saturation(`${admission}/validate`, files.mixed);
+    const mutate = saturation(`${admission}/mutate`, files.mixed);
+    const rate = Math.round(base.rps / 2);
+    const latency = {
+      baseline: load(baselineUrl, files.mixed, { durationSeconds: SECONDS, overallRate: rate }),
+      validate: load(`${admission}/validate`, files.mixed, { durationSeconds: SECONDS, overallRate: rate }),
+      mutate: load(`${admission}/mutate`, files.mixed, { durationSeconds: SECONDS, overallRate: rate }),
+    };
+    await stopChild(baseline.child);
+
+    const memory: { requests: number; rssMiB: number }[] = [{ requests: 0, rssMiB: rssMiB(server.child.pid ?? 0) }];
+    const step = MEMORY_REQUESTS / 4;
+    for (let done = step; done <= MEMORY_REQUESTS; done += step) {
+      load(`${admission}/validate`, files.mixed, { amount: step });
+      memory.push({ requests: done, rssMiB: rssMiB(server.child.pid ?? 0) });
+    }
+    await stopChild(server.child);
+
+    const engine = benchEngine(QUICK ? 1000 : 3000, REPEATS);
+    const cli = benchCli(work);
+
+    const results = {
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version, quick: QUICK, date: new Date().toISOString() },
+      webhook: {
+        saturation: {
+          baseline: { rps: base.rps, spread: base.spread, errors: base.errors },
+          validate: { rps: validate.rps, spread: validate.spread, errors: validate.errors, ratio: validate.rps / base.rps },
+          mutate: { rps: mutate.rps, spread: mutate.spread, errors: mutate.errors, ratio: mutate.rps / base.rps },
+        },
+        latencyAtHalfBaseline: { rate, ...latency },
+      },
+      engine: { evaluationsPerSecond: engine.evaluationsPerSecond, rounds: engine.rounds },
+      cli,
+      memory,
+    };
+    writeFileSync(join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+    printTable(results);
+  } finally {
+    await stopChild(baseline.child).catch(() => undefined);
+    await stopChild(server.child).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function benchCli(work: string): { documents: number; seconds: number; peakRssMiB: number; exitCode: number | null } {
+  const dir = join(work, 'manifests');
+  mkdirSync(dir);
+  const seedText = readFileSync(join(ROOT, 'examples/seed-statefulset.yaml'), 'utf8');
+  for (let i = 0; i < CLI_DOCUMENTS; i++) writeFileSync(join(dir, `sts-${i}.yaml`), seedText.replace('name: web\n', `name: web-${i}\n`));
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', NODE, join(ROOT, 'src/cli/main.ts'), 'review', '-o', 'json', dir], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const peakKiB = Number(result.stderr.trim().split('\n').pop());
+  return { documents: CLI_DOCUMENTS, seconds, peakRssMiB: peakKiB / 1024, exitCode: result.status };
+}
+
+function printTable(r: { webhook: { saturation: Record<string, { rps: number; spread: number; ratio?: number }>; latencyAtHalfBaseline: { rate: number } & Record<string, unknown> }; engine: { evaluationsPerSecond: number }; cli: { seconds: number; peakRssMiB: number; documents: number }; memory: { requests: number; rssMiB: number }[] }): void {
+  const lines = ['| measure | baseline | /validate | /mutate |', '|---|---|---|---|'];
+  const sat = r.webhook.saturation;
+  const fmt = (x: { rps: number; spread: number; ratio?: number } | undefined): string => x === undefined ? '' : `${Math.round(x.rps)} req/s ±${(x.spread * 50).toFixed(1)}%${x.ratio === undefined ? '' : ` (${(x.ratio * 100).toFixed(0)}%)`}`;
+  lines.push(`| saturation (${CONNECTIONS} connections, keep-alive) | ${fmt(sat['baseline'])} | ${fmt(sat['validate'])} | ${fmt(sat['mutate'])} |`);
+  const lat = (name: string): string => { const l = r.webhook.latencyAtHalfBaseline[name] as Load; return `${l.latencyMs.p50} / ${l.latencyMs.p99} / ${l.latencyMs.p999} ms`; };
+  lines.push(`| p50 / p99 / p99.9 at ${r.webhook.latencyAtHalfBaseline.rate} req/s | ${lat('baseline')} | ${lat('validate')} | ${lat('mutate')} |`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  process.stdout.write(`engine: ${Math.round(r.engine.evaluationsPerSecond)} evaluations/s (one core, corpus, all built-in policies)\n`);
+  process.stdout.write(`cli: review of ${r.cli.documents} documents in ${r.cli.seconds.toFixed(2)} s, peak RSS ${r.cli.peakRssMiB.toFixed(0)} MiB\n`);
+  process.stdout.write(`server RSS: ${r.memory.map((m) => `${m.requests / 1000}k → ${m.rssMiB.toFixed(0)} MiB`).join(', ')}\n`);
+}
+
+await main();
