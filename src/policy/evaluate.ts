@@ -15,6 +15,10 @@ export interface EvaluateOptions {
    * received (the validating webhook: it sees the object after the mutating webhook already ran).
    */
   readonly validateMutated?: boolean;
+  /** The validating webhook needs no patch: skip the mutators (and validate the object as received). */
+  readonly skipMutation?: boolean;
+  /** The mutating webhook needs only the patch: skip the validating policies. */
+  readonly skipValidation?: boolean;
 }
 
 export function targetOf(object: unknown): Target {
@@ -31,7 +35,7 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   const applicable = set.policies.filter((p) => p.targets.includes(target) && p.operations.includes(request.operation));
   const actionOf = (policy: Policy): Action => resolveAction(policy, settings, request.namespaceLabels);
 
-  const mutation = target === 'StatefulSet'
+  const mutation = target === 'StatefulSet' && options.skipMutation !== true
     ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && !isExempt(exemption, p.id)), object, request)
     : { draft: object, patch: [], acted: [], errors: [] };
   const subject = options.validateMutated === false ? object : mutation.draft;
@@ -44,7 +48,7 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
       results.push(resultOf(policy, action, 'error', [], `mutator failed: ${failed.message}`));
       continue;
     }
-    if (policy.validate === undefined || action === 'off') continue;
+    if (policy.validate === undefined || action === 'off' || options.skipValidation === true) continue;
     results.push(validateOne(set, policy, action, subject, request, namespace, target, exemption));
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };

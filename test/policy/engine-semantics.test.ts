@@ -101,3 +101,14 @@ test('annotation keys in patch paths are escaped per RFC 6901', () => {
   const evaluation = evaluate(set, { object: seed(), operation: 'CREATE' });
   assert.ok(evaluation.patch.some((op) => op.path === '/metadata/annotations' || op.path === '/metadata/annotations/stateguard.io~1mutated'));
 });
+
+test('each webhook computes only its half: skipMutation gives no patch, skipValidation no results', () => {
+  const validateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { validateMutated: false, skipMutation: true });
+  assert.deepEqual(validateOnly.patch, []);
+  assert.deepEqual(validateOnly.mutators, []);
+  const full = evaluate(set, { object: seed(), operation: 'CREATE' }, { validateMutated: false });
+  assert.deepEqual(validateOnly.results, full.results, 'the verdict does not depend on the mutators when validating the object as received');
+  const mutateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { skipValidation: true });
+  assert.deepEqual(mutateOnly.results, []);
+  assert.deepEqual(mutateOnly.patch, full.patch);
+});
