@@ -17,14 +17,15 @@ export function applyFixes(files: readonly SourceFile[], manifests: readonly Man
   const touched = new Set<Document>();
   manifests.forEach((manifest, i) => {
     const patch = items[i]?.evaluation.patch ?? [];
-    if (patch.length === 0) return;
+    const document = manifest.document;
+    if (patch.length === 0 || document === undefined) return;
     const prefix = manifest.itemIndex === undefined ? [] : ['items', manifest.itemIndex];
     for (const op of patch) {
       const keys = [...prefix, ...op.path.split('/').slice(1).map(unescape)];
-      if (op.op === 'remove') manifest.document.deleteIn(keys);
-      else setIn(manifest.document, keys, op.value);
+      if (op.op === 'remove') document.deleteIn(keys);
+      else setIn(document, keys, op.value);
     }
-    touched.add(manifest.document);
+    touched.add(document);
   });
   return files
     .filter((file) => file.documents.some((d) => touched.has(d)))

@@ -10,6 +10,7 @@ import { FAIL_ON, type FailOn } from '../report/model.ts';
 import { explain, listPolicies } from './catalog.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { review, type CommandIo } from './review.ts';
+import { serve, serveConfigInput, withServeOptions, type ServeFlags } from './serve.ts';
 import { testCommand } from './test-command.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,6 +46,9 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  withServeOptions(withPolicyOptions(program.command('serve')))
+    .action((flags: PolicyFlags & ServeFlags) => serve(() => loadSettings(flags, serveConfigInput(flags)), io));
 
   withPolicyOptions(program.command('review'))
     .description('review StatefulSet manifests offline (files, directories, - for stdin)')

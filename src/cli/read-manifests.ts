@@ -11,8 +11,8 @@ export interface Manifest {
   readonly documentIndex: number;
   readonly itemIndex?: number;
   readonly object: Record<string, unknown>;
-  /** The parsed document, kept for --fix (comment-preserving edits). */
-  readonly document: Document;
+  /** The parsed document, kept only for --fix (comment-preserving edits): YAML ASTs are large. */
+  readonly document?: Document;
 }
 
 export interface InputProblem {
@@ -40,11 +40,17 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const SERVED_API_VERSIONS = new Set(['apps/v1']);
 
-export function readManifests(paths: readonly string[], stdin: () => string): ManifestSet {
+export interface ReadOptions {
+  /** Keep each file's parsed documents (for --fix); otherwise only the plain objects are kept. */
+  readonly keepDocuments: boolean;
+}
+
+export function readManifests(paths: readonly string[], stdin: () => string, options: ReadOptions = { keepDocuments: false }): ManifestSet {
   const set: ManifestSet = { manifests: [], files: [], problems: [], skipped: new Map() };
+  const keep = options.keepDocuments;
   for (const path of paths) {
     if (path === '-') {
-      parseText('<stdin>', stdin(), set, true);
+      parseText('<stdin>', stdin(), set, true, keep);
       continue;
     }
     let stat;
@@ -55,9 +61,9 @@ export function readManifests(paths: readonly string[], stdin: () => string): Ma
       continue;
     }
     if (stat.isDirectory()) {
-      for (const file of walk(path)) readOne(file, set, false);
+      for (const file of walk(path)) readOne(file, set, false, keep);
     } else {
-      readOne(path, set, true);
+      readOne(path, set, true, keep);
     }
   }
   return set;
@@ -74,7 +80,7 @@ function walk(directory: string): string[] {
   return files;
 }
 
-function readOne(file: string, set: ManifestSet, explicit: boolean): void {
+function readOne(file: string, set: ManifestSet, explicit: boolean, keep: boolean): void {
   try {
     const size = statSync(file).size;
     if (size > MAX_FILE_BYTES) {
@@ -85,7 +91,7 @@ function readOne(file: string, set: ManifestSet, explicit: boolean): void {
       set.problems.push({ file, message: 'binary file, not YAML or JSON' });
       return;
     }
-    parseText(file, readFileSync(file, 'utf8'), set, explicit);
+    parseText(file, readFileSync(file, 'utf8'), set, explicit, keep);
   } catch (error) {
     set.problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
   }
@@ -102,7 +108,7 @@ function looksBinary(file: string): boolean {
   }
 }
 
-function parseText(file: string, text: string, set: ManifestSet, explicit: boolean): void {
+function parseText(file: string, text: string, set: ManifestSet, explicit: boolean, keep: boolean): void {
   if (text.includes('\u0000')) {
     set.problems.push({ file, message: 'binary data, not YAML or JSON' });
     return;
@@ -110,7 +116,7 @@ function parseText(file: string, text: string, set: ManifestSet, explicit: boole
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const list = Array.isArray(documents) ? documents : [];
-  set.files.push({ file, json: /\.json$/i.test(file), documents: list });
+  if (keep) set.files.push({ file, json: /\.json$/i.test(file), documents: list });
   let empty = true;
   list.forEach((document, documentIndex) => {
     const line = lines.linePos(document.contents?.range?.[0] ?? document.range[0]).line;
@@ -133,16 +139,16 @@ function parseText(file: string, text: string, set: ManifestSet, explicit: boole
       object['items'].forEach((item, itemIndex) => {
         const node = document.getIn(['items', itemIndex], true) as { range?: [number, number, number] } | undefined;
         const itemLine = node?.range === undefined ? line : lines.linePos(node.range[0]).line;
-        classify(file, itemLine, documentIndex, itemIndex, item, document, set);
+        classify(file, itemLine, documentIndex, itemIndex, item, keep ? document : undefined, set);
       });
       return;
     }
-    classify(file, line, documentIndex, undefined, object, document, set);
+    classify(file, line, documentIndex, undefined, object, keep ? document : undefined, set);
   });
   if (empty && explicit) set.problems.push({ file, message: 'empty file: no documents to review' });
 }
 
-function classify(file: string, line: number, documentIndex: number, itemIndex: number | undefined, value: unknown, document: Document, set: ManifestSet): void {
+function classify(file: string, line: number, documentIndex: number, itemIndex: number | undefined, value: unknown, document: Document | undefined, set: ManifestSet): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     set.problems.push({ file, line, documentIndex, message: 'list item is not a Kubernetes object' });
     return;
@@ -157,5 +163,5 @@ function classify(file: string, line: number, documentIndex: number, itemIndex: 
   if (!SERVED_API_VERSIONS.has(String(apiVersion))) {
     set.problems.push({ file, line, documentIndex, message: `StatefulSet apiVersion ${String(apiVersion)} is not served by current Kubernetes (use apps/v1); reviewed as apps/v1` });
   }
-  set.manifests.push({ file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, document });
+  set.manifests.push({ file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, ...(document === undefined ? {} : { document }) });
 }

@@ -22,7 +22,7 @@ export interface CommandIo {
 }
 
 export function review(paths: readonly string[], set: PolicySet, actions: ActionSettings, options: ReviewOptions, io: CommandIo, version: string): number {
-  const input = readManifests(paths, io.stdin);
+  const input = readManifests(paths, io.stdin, { keepDocuments: options.fix });
   const items: ReviewItem[] = [];
   const problems = [...input.problems];
   for (const manifest of input.manifests) {
