@@ -1,0 +1,42 @@
+/**
+ * The raw verdict on a stored StatefulSet: what a CREATE of it would get, validating the object as stored (it has
+ * been through the mutating webhook already), with the lookup data and namespace labels known at the time.
+ */
+import type { StatefulSetRef } from '../cluster/policy-report-body.ts';
+import { evaluate, type ActionSettings, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
+import type { ReviewItem } from '../report/model.ts';
+
+export interface AuditPolicies {
+  readonly set: PolicySet;
+  readonly actions: ActionSettings;
+}
+
+/** What is known of the cluster besides the StatefulSets; absent parts make LOOKUP policies skip. */
+export interface ClusterView {
+  readonly lookup?: LookupContext;
+  readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
+}
+
+export interface AuditedStatefulSet {
+  readonly ref: StatefulSetRef;
+  readonly item: ReviewItem;
+}
+
+export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, view: ClusterView): AuditedStatefulSet {
+  const metadata = (stored['metadata'] ?? {}) as { name?: string; namespace?: string; uid?: string };
+  const ref = { namespace: metadata.namespace ?? 'default', name: metadata.name ?? '', uid: metadata.uid ?? '' };
+  // Items of a LIST carry no apiVersion and kind; admission requests do.
+  const object = { apiVersion: 'apps/v1', kind: 'StatefulSet', ...stored };
+  const labels = view.namespaceLabels?.(ref.namespace);
+  const evaluation = evaluate(policies.set, {
+    object,
+    operation: 'CREATE',
+    namespace: ref.namespace,
+    ...(labels === undefined ? {} : { namespaceLabels: labels }),
+    ...(view.lookup === undefined ? {} : { lookup: view.lookup }),
+  }, { actions: policies.actions, validateMutated: false });
+  return {
+    ref,
+    item: { file: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },
+  };
+}

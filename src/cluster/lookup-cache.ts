@@ -1,0 +1,100 @@
+/**
+ * Watched caches of what LOOKUP policies and namespace-label overrides read: StorageClasses, Services,
+ * PodDisruptionBudgets, LimitRanges and Namespaces. Admission reads memory only, never the API server.
+ */
+import type { JsonObject, LookupContext } from '../policy/index.ts';
+import type { Kube } from './kube.ts';
+import { watchKind, type WatchedKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
+
+export const LOOKUP_KINDS = {
+  storageClasses: '/apis/storage.k8s.io/v1/storageclasses',
+  services: '/api/v1/services',
+  podDisruptionBudgets: '/apis/policy/v1/poddisruptionbudgets',
+  limitRanges: '/api/v1/limitranges',
+  namespaces: '/api/v1/namespaces',
+} as const;
+export type LookupKind = keyof typeof LOOKUP_KINDS;
+
+export interface SyncState {
+  readonly synced: readonly LookupKind[];
+  /** Kinds not synced yet, with the last failure if there was one. */
+  readonly pending: Readonly<Partial<Record<LookupKind, WatchFailure | undefined>>>;
+}
+
+export interface LookupCache {
+  /** A kind's function is absent until its cache has synced, so its policies skip with the reason meanwhile. */
+  readonly lookup: LookupContext;
+  /** Labels of a namespace; undefined until namespaces have synced, or for a namespace not (yet) seen. */
+  namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
+  synced(): boolean;
+  state(): SyncState;
+  /**
+   * Resolves when every kind has synced or failed at least once (the state says why; those kinds keep
+   * retrying), or at the timeout: for a one-shot audit, which should not wait out a backoff to learn little.
+   */
+  waitForSync(timeoutMs: number): Promise<SyncState>;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+const POLL_MS = 50;
+
+export function startLookupCache(kube: Kube, options: WatchOptions): LookupCache {
+  const kinds = Object.fromEntries(Object.entries(LOOKUP_KINDS).map(([kind, path]) => [kind, watchKind(kube, path, options)])) as Record<LookupKind, WatchedKind>;
+  for (const kind of Object.values(kinds)) kind.start();
+  const inNamespace = (kind: WatchedKind) => (namespace: string): readonly JsonObject[] => kind.list(namespace);
+  const ifSynced = <F>(kind: WatchedKind, read: F): F | undefined => (kind.synced() ? read : undefined);
+
+  // Getters, so a kind's function reads as absent until synced: the engine skips its policies with the reason,
+  // where a function answering undefined would make storage-class-exists report an error instead.
+  const lookup = {
+    get storageClass() {
+      return ifSynced(kinds.storageClasses, (name: string) => kinds.storageClasses.get(name) ?? null);
+    },
+    get defaultStorageClass() {
+      return ifSynced(kinds.storageClasses, () => kinds.storageClasses.list().find(isDefaultClass) ?? null);
+    },
+    get services() {
+      return ifSynced(kinds.services, inNamespace(kinds.services));
+    },
+    get podDisruptionBudgets() {
+      return ifSynced(kinds.podDisruptionBudgets, inNamespace(kinds.podDisruptionBudgets));
+    },
+    get limitRanges() {
+      return ifSynced(kinds.limitRanges, inNamespace(kinds.limitRanges));
+    },
+  } as LookupContext;
+
+  const state = (): SyncState => {
+    const entries = Object.entries(kinds) as [LookupKind, WatchedKind][];
+    return {
+      synced: entries.filter(([, kind]) => kind.synced()).map(([name]) => name),
+      pending: Object.fromEntries(entries.filter(([, kind]) => !kind.synced()).map(([name, kind]) => [name, kind.failure()])),
+    };
+  };
+  const settled = (): boolean => Object.values(kinds).every((kind) => kind.synced() || kind.failure() !== undefined);
+
+  return {
+    lookup,
+    namespaceLabels(namespace) {
+      const object = kinds.namespaces.get(namespace);
+      if (object === undefined) return undefined;
+      return (object['metadata'] as { labels?: Record<string, string> } | undefined)?.labels ?? {};
+    },
+    synced: () => Object.values(kinds).every((kind) => kind.synced()),
+    state,
+    async waitForSync(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      return state();
+    },
+    async stop() {
+      await Promise.all(Object.values(kinds).map((kind) => kind.stop()));
+    },
+  };
+}
+
+function isDefaultClass(storageClass: JsonObject): boolean {
+  const annotations = (storageClass['metadata'] as { annotations?: Record<string, string> } | undefined)?.annotations;
+  return annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
+}

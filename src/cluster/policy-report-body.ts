@@ -1,0 +1,97 @@
+/**
+ * The wgpolicyk8s.io/v1alpha2 PolicyReport of one StatefulSet: one result per policy that did not pass (fail, warn,
+ * error, skip), messages truncated, so a report stays small however bad the object; a hash of everything but the
+ * timestamps, so an unchanged verdict is never rewritten.
+ */
+import { createHash } from 'node:crypto';
+import type { Evaluation, JsonObject, PolicyResult, Result } from '../policy/index.ts';
+
+export const REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stateguard' } as const;
+export const VERDICT_ANNOTATION = 'stateguard.io/verdict';
+/** The results a report's reader must act on, and whose first appearance an Event announces. */
+export const FLAGGED: ReadonlySet<Result> = new Set(['fail', 'warn', 'error']);
+
+export interface StatefulSetRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+export interface DesiredReport {
+  readonly namespace: string;
+  readonly name: string;
+  readonly hash: string;
+  /** Every policy passed: nothing to report. */
+  readonly clean: boolean;
+  /** Policies with a fail, warn or error result: what an Event announces when it is new. */
+  readonly flagged: readonly string[];
+  readonly body: JsonObject;
+}
+
+const PREFIX = 'stateguard-sts-';
+const MAX_NAME = 253;
+const MAX_TEXT = 1024;
+
+/** `stateguard-sts-<name>`, shortened with a hash of the full name when that would exceed 253 characters. */
+export function reportName(statefulSetName: string): string {
+  const name = PREFIX + statefulSetName;
+  if (name.length <= MAX_NAME) return name;
+  const hash = createHash('sha256').update(statefulSetName).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_NAME - hash.length - 1).replace(/[.-]+$/, '')}-${hash}`;
+}
+
+export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluation, now: Date): DesiredReport {
+  const scope = { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: statefulSet.namespace, name: statefulSet.name, uid: statefulSet.uid };
+  const summary: Record<Result, number> = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
+  for (const result of evaluation.results) summary[result.result]++;
+  const results = evaluation.results.filter((r) => r.result !== 'pass').map(reportResult);
+  const hash = createHash('sha256').update(JSON.stringify({ scope, summary, results })).digest('hex').slice(0, 16);
+  const name = reportName(statefulSet.name);
+  const timestamp = { seconds: Math.floor(now.getTime() / 1000), nanos: 0 };
+  return {
+    namespace: statefulSet.namespace,
+    name,
+    hash,
+    clean: results.length === 0,
+    flagged: evaluation.results.filter((r) => FLAGGED.has(r.result)).map((r) => r.policy),
+    body: {
+      apiVersion: REPORT_API_VERSION,
+      kind: 'PolicyReport',
+      metadata: {
+        name,
+        namespace: statefulSet.namespace,
+        labels: { ...MANAGED_BY },
+        annotations: { [VERDICT_ANNOTATION]: hash },
+        // Garbage-collected with its StatefulSet where a controller-manager runs; stateguard deletes orphans too.
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSet.name, uid: statefulSet.uid }],
+      },
+      scope,
+      summary,
+      results: results.map((result) => ({ ...result, timestamp })),
+    },
+  };
+}
+
+function reportResult(result: PolicyResult): JsonObject {
+  const checks = [...new Set(result.violations.flatMap((v) => (v.checkId === undefined ? [] : [v.checkId])))];
+  const fixes = [...new Set(result.violations.map((v) => v.fix))];
+  return {
+    source: 'stateguard',
+    policy: result.policy,
+    category: result.category,
+    severity: result.severity,
+    result: result.result,
+    scored: true,
+    message: truncate(result.violations.length > 0 ? result.violations.map((v) => `${v.path}: ${v.message}`).join('\n') : result.reason ?? result.result),
+    properties: {
+      action: result.action,
+      ...(fixes.length > 0 ? { fix: truncate(fixes.join('\n')) } : {}),
+      ...(checks.length > 0 ? { checks: truncate(checks.join(',')) } : {}),
+    },
+  };
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}

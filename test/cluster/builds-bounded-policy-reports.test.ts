@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { desiredReport, reportName } from '../../src/cluster/policy-report-body.ts';
+import { evaluate } from '../../src/policy/index.ts';
+import { builtinPolicies } from '../helpers/policies.ts';
+import { seed } from '../helpers/seed.ts';
+import { statefulSet } from './fixtures.ts';
+
+const ref = { namespace: 'shop', name: 'web', uid: '6a3f6a1e-0000-4000-8000-000000000001' };
+const judge = (object: unknown) => evaluate(builtinPolicies(), { object, operation: 'CREATE', namespace: 'shop' }, { validateMutated: false });
+
+test('report names stay valid DNS subdomains of at most 253 characters, distinct for distinct StatefulSets', () => {
+  assert.equal(reportName('web'), 'stateguard-sts-web');
+  const long = `${'a'.repeat(236)}.b-c`;
+  const other = `${'a'.repeat(236)}.b-d`;
+  for (const name of [long, other]) {
+    assert.ok(reportName(name).length <= 253);
+    assert.match(reportName(name), /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+  }
+  assert.notEqual(reportName(long), reportName(other));
+});
+
+test('a report lists each policy that did not pass once, with bounded messages, summary counts and its owner', () => {
+  const object = seed();
+  const report = desiredReport(ref, judge(object), new Date('2030-01-01T00:00:00Z'));
+  const body = report.body as { metadata: { ownerReferences: unknown[]; annotations: Record<string, string> }; summary: Record<string, number>; results: { policy: string; result: string; message: string; timestamp: { seconds: number } }[] };
+  const notPassed = judge(object).results.filter((r) => r.result !== 'pass');
+  assert.deepEqual(body.results.map((r) => [r.policy, r.result]), notPassed.map((r) => [r.policy, r.result]));
+  assert.equal(Object.values(body.summary).reduce((a, b) => a + b, 0), judge(object).results.length);
+  assert.ok(body.results.every((r) => r.message.length <= 1024 && r.timestamp.seconds === 1_893_456_000));
+  assert.deepEqual(body.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: ref.uid }]);
+  assert.equal(body.metadata.annotations['stateguard.io/verdict'], report.hash);
+  assert.equal(report.clean, false);
+  assert.ok(report.flagged.includes('resource-requests-required'));
+});
+
+test('the verdict hash ignores the time and changes with the verdict and the StatefulSet uid', () => {
+  const evaluation = judge(seed());
+  const hash = desiredReport(ref, evaluation, new Date(0)).hash;
+  assert.equal(desiredReport(ref, evaluation, new Date()).hash, hash);
+  assert.notEqual(desiredReport({ ...ref, uid: 'another' }, evaluation, new Date(0)).hash, hash);
+  assert.notEqual(desiredReport(ref, judge(statefulSet('web', 'shop')), new Date(0)).hash, hash);
+});
+
+test('a StatefulSet every applicable policy passes is clean', () => {
+  const lookup = { storageClass: () => ({}), services: () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }], podDisruptionBudgets: () => [] };
+  const evaluation = evaluate(builtinPolicies(), { object: statefulSet('web', 'shop'), operation: 'CREATE', namespace: 'shop', lookup }, { validateMutated: false });
+  assert.equal(desiredReport(ref, evaluation, new Date()).clean, true);
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, test } from 'node:test';
+import { loadKube } from '../../src/cluster/kube.ts';
+import { startLookupCache, type LookupCache } from '../../src/cluster/lookup-cache.ts';
+import { evaluate, type Result } from '../../src/policy/index.ts';
+import { builtinPolicies } from '../helpers/policies.ts';
+import { eventually, silentLog, statefulSet } from '../cluster/fixtures.ts';
+import { startCluster, type Cluster } from './harness/cluster.ts';
+import { writeKubeconfig } from './harness/kubectl.ts';
+
+const namespace = 'lookups';
+/** The API server ends every watch this often, so the tests below run across several resumed watches. */
+const WATCH_TIMEOUT_SECONDS = 2;
+
+let cluster: Cluster;
+let cache: LookupCache;
+
+before(async () => {
+  cluster = await startCluster();
+  await kubectl(['create', 'namespace', namespace]);
+  await kubectl(['label', 'namespace', namespace, 'stateguard.io/action=warn']);
+});
+
+after(async () => {
+  await cache?.stop();
+  await cluster?.stop();
+});
+
+async function kubectl(args: string[], input?: string): Promise<string> {
+  const result = await cluster.kubectl(args, input === undefined ? {} : { input });
+  assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+const db = statefulSet('db', namespace, { replicas: 3, storageClassName: 'fast' });
+
+/**
+ * LIST and ended WATCH requests for PodDisruptionBudgets, counted by the API server. PDBs, because the API
+ * server's own informers watch Services, StorageClasses, LimitRanges and Namespaces too.
+ */
+async function pdbRequests(): Promise<Record<'LIST' | 'WATCH', number>> {
+  const counts = { LIST: 0, WATCH: 0 };
+  for (const match of (await cluster.metrics()).matchAll(/^apiserver_request_total\{([^}]*)\} (\d+)$/gm)) {
+    const labels = match[1] ?? '';
+    const verb = /verb="(LIST|WATCH)"/.exec(labels)?.[1] as 'LIST' | 'WATCH' | undefined;
+    if (verb !== undefined && labels.includes('resource="poddisruptionbudgets"')) counts[verb] += Number(match[2]);
+  }
+  return counts;
+}
+
+function verdicts(): Record<string, Result | undefined> {
+  const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { validateMutated: false });
+  const of = (policy: string) => results.find((r) => r.policy === policy)?.result;
+  return { service: of('headless-service-exists'), pdb: of('pdb-exists'), storageClass: of('storage-class-exists') };
+}
+
+test('before the caches have synced, LOOKUP policies skip with the reason', () => {
+  cache = startLookupCache(loadKube({ kubeconfig: cluster.kubeconfig }), { log: silentLog, watchTimeoutSeconds: WATCH_TIMEOUT_SECONDS });
+  assert.deepEqual(verdicts(), { service: 'skip', pdb: 'skip', storageClass: 'skip' });
+  assert.equal(cache.namespaceLabels(namespace), undefined);
+});
+
+test('once synced, missing objects are violations of the LOOKUP policies (warn by default), and namespace labels are known', async () => {
+  const state = await cache.waitForSync(30_000);
+  assert.deepEqual(state.pending, {});
+  assert.equal(cache.synced(), true);
+  assert.deepEqual(verdicts(), { service: 'warn', pdb: 'warn', storageClass: 'warn' });
+  assert.equal(cache.namespaceLabels(namespace)?.['stateguard.io/action'], 'warn');
+  assert.equal(cache.namespaceLabels('no-such-namespace'), undefined);
+});
+
+test('objects created after the watches were ended and resumed by the API server make them pass', async () => {
+  await sleep(WATCH_TIMEOUT_SECONDS * 1500);
+  assert.ok((await pdbRequests()).WATCH >= 1, 'the API server has ended a watch of the cache');
+  await kubectl(['apply', '-f', '-'], JSON.stringify({
+    apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'db' } } } },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'example.com/none' },
+    ],
+  }));
+  const passed = await eventually('the new objects in the caches', () => {
+    const now = verdicts();
+    return Object.values(now).every((r) => r === 'pass') ? now : undefined;
+  });
+  assert.deepEqual(passed, { service: 'pass', pdb: 'pass', storageClass: 'pass' });
+  assert.equal((await pdbRequests()).LIST, 1, 'an ended watch resumes from its resourceVersion, without a new LIST');
+});
+
+test('a deleted object and a changed namespace label reach the caches too', async () => {
+  await kubectl(['delete', 'poddisruptionbudget', 'db', '-n', namespace]);
+  await kubectl(['label', 'namespace', namespace, 'stateguard.io/action=audit', '--overwrite']);
+  await eventually('the PDB deletion', () => (verdicts().pdb === 'warn' ? true : undefined));
+  await eventually('the new label', () => (cache.namespaceLabels(namespace)?.['stateguard.io/action'] === 'audit' ? true : undefined));
+});
+
+test('a headless Service that selects other pods is reported as such', async () => {
+  await kubectl(['patch', 'service', 'db', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { selector: { app: 'other' } } })]);
+  const result = await eventually('the Service change', () => {
+    const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { validateMutated: false });
+    const service = results.find((r) => r.policy === 'headless-service-exists');
+    return service?.result === 'pass' ? undefined : service;
+  });
+  assert.match(result.violations[0]?.message ?? '', /does not select this StatefulSet's pods/);
+});
+
+test('a cache refused by RBAC reports 403, keeps retrying, and syncs once access is granted', async () => {
+  await kubectl(['create', 'serviceaccount', 'reader', '-n', namespace]);
+  const token = (await kubectl(['create', 'token', 'reader', '-n', namespace])).trim();
+  const kubeconfig = join(cluster.dir, 'reader.kubeconfig');
+  await writeKubeconfig(kubeconfig, { server: cluster.server, caPem: cluster.caPem, token });
+  const refused = startLookupCache(loadKube({ kubeconfig }), { log: silentLog });
+  try {
+    const before = await refused.waitForSync(30_000);
+    assert.deepEqual(before.synced, []);
+    for (const failure of Object.values(before.pending)) assert.equal(failure?.status, 403, failure?.message);
+    assert.match(before.pending.services?.message ?? '', /403 Forbidden: services is forbidden: User "system:serviceaccount:lookups:reader"/);
+
+    await kubectl(['create', 'clusterrole', 'lookup-reader', '--verb=get,list,watch', '--resource=storageclasses,services,poddisruptionbudgets,limitranges,namespaces']);
+    await kubectl(['create', 'clusterrolebinding', 'lookup-reader', '--clusterrole=lookup-reader', `--serviceaccount=${namespace}:reader`]);
+    await eventually('the retried caches to sync', () => (refused.synced() ? true : undefined), 60_000);
+    assert.equal(refused.lookup.storageClass?.('fast')?.['provisioner'], 'example.com/none');
+  } finally {
+    await refused.stop();
+  }
+});
