@@ -42,15 +42,21 @@ test('an exemption with a reason skips the policy and records why; without a rea
 });
 
 test('a check that throws yields error for that policy only', () => {
-  const lookup = { storageClass: () => undefined };
-  const object = seed();
-  const spec = (object['spec'] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] });
-  spec.volumeClaimTemplates[0]!.spec['storageClassName'] = 'fast';
-  const evaluation = evaluate(set, { object, operation: 'CREATE', lookup });
-  const broken = evaluation.results.find((r) => r.policy === 'storage-class-exists');
-  assert.equal(broken?.result, 'error');
-  assert.match(broken?.reason ?? '', /check failed/);
+  const broken = { ...set.byId.get('name-length')!, id: 'broken-check', validate: { ...set.byId.get('name-length')!.validate!, check: 'no-such-check' } };
+  const withBroken = { ...set, policies: [...set.policies, broken], byId: new Map([...set.byId, [broken.id, broken]]) };
+  const evaluation = evaluate(withBroken, { object: seed(), operation: 'CREATE' });
+  const result = evaluation.results.find((r) => r.policy === 'broken-check');
+  assert.equal(result?.result, 'error');
+  assert.match(result?.reason ?? '', /check failed: unknown check no-such-check/);
   assert.equal(evaluation.results.find((r) => r.policy === 'resource-requests-required')?.result, 'fail');
+});
+
+test('a lookup cache that has not synced yet makes its policy skip, not fail', () => {
+  const object = seed();
+  (object['spec'] as { volumeClaimTemplates: { spec: Record<string, unknown> }[] }).volumeClaimTemplates[0]!.spec['storageClassName'] = 'fast';
+  const result = resultOf({ object, operation: 'CREATE', lookup: { storageClass: () => undefined } }, 'storage-class-exists');
+  assert.equal(result?.result, 'skip');
+  assert.match(result?.reason ?? '', /not synced/);
 });
 
 test('lookup policies are skipped with a reason offline, evaluated with cluster data', () => {

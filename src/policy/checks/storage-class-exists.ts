@@ -11,6 +11,7 @@ export const storageClassExists: Check = {
     const find = lookup?.storageClass;
     if (find === undefined) return { skip: 'no cluster data: StorageClasses are not known offline' };
     const violations: Violation[] = [];
+    let unknown = false;
     asArray(asObject(object['spec'])['volumeClaimTemplates']).forEach((template, i) => {
       const t = asObject(template);
       const name = asString(asObject(t['metadata'])['name']) ?? `#${i}`;
@@ -19,12 +20,12 @@ export const storageClassExists: Check = {
       const className = fromAnnotation ?? asString(asObject(t['spec'])['storageClassName']);
       if (className === undefined || className === '') return;
       const found = find(className);
-      if (found === undefined) throw new Error('StorageClass cache returned no answer');
-      if (found === null) {
+      if (found === undefined) unknown = true;
+      else if (found === null) {
         const path = fromAnnotation !== undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
         violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
       }
     });
-    return violations;
+    return unknown ? { skip: 'no cluster data: StorageClasses are not synced yet' } : violations;
   },
 };
