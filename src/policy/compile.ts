@@ -25,7 +25,7 @@ const validatePolicyDocument = ajv.compile(POLICY_SCHEMA);
 interface RawPolicy {
   metadata: { name: string; annotations?: Record<string, string> };
   spec: {
-    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean;
+    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean;
     validate?: { forEach?: string; schema?: JsonObject; check?: string; path?: string; params?: JsonObject; message: string; fix: string };
     mutate?: { mutator: string; params?: JsonObject };
   };
@@ -104,6 +104,7 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
     operations: Object.freeze(spec.operations ?? (['CREATE', 'UPDATE'] as const)),
     targets: Object.freeze(spec.targets ?? (['StatefulSet'] as const)),
     lookup: spec.lookup ?? false,
+    enforceInMutatingWebhook: spec.enforceInMutatingWebhook ?? false,
     ...(validate === undefined ? {} : { validate }),
     ...(mutate === undefined ? {} : { mutate }),
   });

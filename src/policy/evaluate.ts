@@ -17,7 +17,7 @@ export interface EvaluateOptions {
   readonly validateMutated?: boolean;
   /** The validating webhook needs no patch: skip the mutators (and validate the object as received). */
   readonly skipMutation?: boolean;
-  /** The mutating webhook needs only the patch: skip the validating policies. */
+  /** The mutating webhook needs only the patch: skip the validating policies (but those enforced in the mutating webhook). */
   readonly skipValidation?: boolean;
 }
 
@@ -48,7 +48,8 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
       results.push(resultOf(policy, action, 'error', [], `mutator failed: ${failed.message}`));
       continue;
     }
-    if (policy.validate === undefined || action === 'off' || options.skipValidation === true) continue;
+    if (policy.validate === undefined || action === 'off') continue;
+    if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
     results.push(validateOne(set, policy, action, subject, request, namespace, target, exemption));
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };

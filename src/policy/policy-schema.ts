@@ -31,6 +31,7 @@ export const POLICY_SCHEMA = {
         operations: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...OPERATIONS] } },
         targets: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...TARGETS] } },
         lookup: { type: 'boolean' },
+        enforceInMutatingWebhook: { type: 'boolean' },
         validate: {
           type: 'object',
           required: ['message', 'fix'],

@@ -47,6 +47,11 @@ export interface Policy {
   readonly targets: readonly Target[];
   /** Needs cluster data (LOOKUP): skipped, with the reason, when the lookup context lacks it. */
   readonly lookup: boolean;
+  /**
+   * Also enforced by the mutating webhook: for UPDATE rules whose violations the API server's own validation
+   * (which runs between the mutating and the validating webhooks) would otherwise reject with a terser message.
+   */
+  readonly enforceInMutatingWebhook: boolean;
   readonly validate?: Validate;
   readonly mutate?: Mutate;
 }

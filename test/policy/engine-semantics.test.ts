@@ -116,5 +116,10 @@ test('each webhook computes only its half: skipMutation gives no patch, skipVali
   assert.deepEqual(validateOnly.results, full.results, 'the verdict does not depend on the mutators when validating the object as received');
   const mutateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { skipValidation: true });
   assert.deepEqual(mutateOnly.results, []);
+  const old = seed();
+  const changed = seed();
+  (changed['spec'] as Record<string, unknown>)['serviceName'] = 'other';
+  const update = evaluate(set, { object: changed, oldObject: old, operation: 'UPDATE' }, { skipValidation: true });
+  assert.deepEqual(update.results.map((r) => `${r.policy}:${r.result}`), ['immutable-fields-unchanged:fail'], 'rules the API server would pre-empt are enforced in the mutating webhook');
   assert.deepEqual(mutateOnly.patch, full.patch);
 });
