@@ -7,6 +7,7 @@ import { BUILTIN_POLICY_DIR, loadPolicySet } from '../config/read-policies.ts';
 import { useColor } from '../config/terminal.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { FAIL_ON, type FailOn } from '../report/model.ts';
+import { audit, auditConfigInput, withAuditOptions, type AuditFlags } from './audit.ts';
 import { explain, listPolicies } from './catalog.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { review, type CommandIo } from './review.ts';
@@ -60,6 +61,12 @@ export function buildProgram(): Command {
     .action((paths: string[], flags: PolicyFlags & { output: OutputFormat; diff: boolean; fix: boolean; failOn: FailOn }) => {
       const { config, set } = loadSettings(flags);
       process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout) }, io, VERSION);
+    });
+
+  withAuditOptions(withPolicyOptions(program.command('audit')))
+    .action(async (flags: PolicyFlags & AuditFlags) => {
+      const { config, set } = loadSettings(flags, auditConfigInput(flags));
+      process.exitCode = await audit(config, set, flags, { color: useColor(process.stdout), progress: process.stderr.isTTY }, io, VERSION);
     });
 
   withPolicyOptions(program.command('test'))

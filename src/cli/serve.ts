@@ -12,6 +12,7 @@ import type { CommandIo } from './review.ts';
 export interface ServeFlags {
   host?: string;
   port?: number;
+  metricsHost?: string;
   metricsPort?: number;
   tlsCert?: string;
   tlsKey?: string;
@@ -26,6 +27,7 @@ export function withServeOptions(command: Command): Command {
     .description('serve the validating and mutating admission webhooks (HTTPS), with health and metrics (HTTP)')
     .option('--host <address>', 'admission listen address (default 127.0.0.1)')
     .option('--port <port>', 'admission HTTPS port (default 8443; 0: any free port)', Number)
+    .option('--metrics-host <address>', 'health and metrics listen address (default 127.0.0.1)')
     .option('--metrics-port <port>', 'health and metrics HTTP port (default 9090; 0: any free port)', Number)
     .option('--tls-cert <file>', 'serving certificate (PEM), reloaded when it changes; default: a fresh self-signed one')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
@@ -38,6 +40,7 @@ export function serveConfigInput(flags: ServeFlags): ConfigInput {
   const server: NonNullable<ConfigInput['server']> = {};
   if (flags.host !== undefined) server.host = flags.host;
   if (flags.port !== undefined) server.port = flags.port;
+  if (flags.metricsHost !== undefined) server.metricsHost = flags.metricsHost;
   if (flags.metricsPort !== undefined) server.metricsPort = flags.metricsPort;
   if (flags.tlsCert !== undefined) server.tlsCert = flags.tlsCert;
   if (flags.tlsKey !== undefined) server.tlsKey = flags.tlsKey;
@@ -49,16 +52,15 @@ export function serveConfigInput(flags: ServeFlags): ConfigInput {
 export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>): Promise<void> {
   const initial = load();
   const logger = createLogger(initial.config.log.level);
-  const server = await startServer({ initial, load, logger });
-  io.stderr(tryIt(server, initial.config.server.caOut));
-
+  const starting = startServer({ initial, load, logger });
+  // Listening for signals from the start: a SIGHUP's default action would end the process.
   const reload = (): void => {
-    server.reload();
+    void starting.then((server) => server.reload());
   };
   const stop = (signal: NodeJS.Signals): void => {
-    process.off('SIGHUP', reload).off('SIGTERM', stop).off('SIGINT', stop);
+    removeHandlers();
     logger.info({ [LOG_KEYS.signal]: signal }, 'shutting down');
-    server.close().then(
+    starting.then((server) => server.close()).then(
       () => { process.exitCode = 0; },
       (error: unknown) => {
         logger.error({ [LOG_KEYS.err]: error }, 'shutdown failed');
@@ -66,7 +68,15 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
       },
     );
   };
+  const removeHandlers = (): void => {
+    process.off('SIGHUP', reload).off('SIGTERM', stop).off('SIGINT', stop);
+  };
   process.on('SIGHUP', reload).on('SIGTERM', stop).on('SIGINT', stop);
+  const server = await starting.catch((error: unknown) => {
+    removeHandlers();
+    throw error;
+  });
+  io.stderr(tryIt(server, initial.config.server.caOut));
 }
 
 function tryIt(server: RunningServer, caOut: string | undefined): string {

@@ -18,6 +18,32 @@ export interface ServerConfig {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly clientCa?: string;
+  /** Where to write the CA certificate of the self-signed pair (unused with tlsCert/tlsKey). */
+  readonly caOut?: string;
+}
+
+/** Cluster access and in-cluster behaviour: lookups, certificates, leader election, background audit, reports. */
+export interface ClusterConfig {
+  /** Kubeconfig file(s), path-list separated as in KUBECONFIG; absent: ~/.kube/config, then in-cluster. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** stateguard's own namespace: the certificate Secret and the Lease live here. */
+  readonly namespace: string;
+  /** This replica's name in the Lease (the pod name); absent: the host name. */
+  readonly identity?: string;
+  readonly webhookNames: { readonly mutating: string; readonly validating: string };
+  readonly certSecretName: string;
+  readonly certValidityDays: number;
+  readonly leaseName: string;
+  readonly leaseDurationSeconds: number;
+  readonly leaseRenewSeconds: number;
+  /** Readiness waits until the lookup caches have synced (at most syncTimeoutSeconds). */
+  readonly readinessWaitsForSync: boolean;
+  readonly syncTimeoutSeconds: number;
+  readonly auditIntervalSeconds: number;
+  readonly reportsDeleteWhenClean: boolean;
+  /** Kubernetes Events on a StatefulSet when the background audit finds new violations. */
+  readonly events: { readonly enabled: boolean; readonly maxPerMinute: number };
 }
 
 export interface Config {
@@ -29,6 +55,7 @@ export interface Config {
   readonly namespaceActionOverride: boolean;
   readonly exemptions: { readonly namespaces: readonly string[] };
   readonly server: ServerConfig;
+  readonly cluster: ClusterConfig;
   readonly log: { readonly level: string };
   /** The config file this was read from, if any (the server watches it). */
   readonly file?: string;
@@ -52,6 +79,20 @@ export const DEFAULT_CONFIG: Config = {
     maxConnections: 20_000,
     dnsNames: ['localhost', '127.0.0.1', 'stateguard', 'stateguard.stateguard', 'stateguard.stateguard.svc'],
   },
+  cluster: {
+    namespace: 'stateguard',
+    webhookNames: { mutating: 'stateguard', validating: 'stateguard' },
+    certSecretName: 'stateguard-tls',
+    certValidityDays: 365,
+    leaseName: 'stateguard-leader',
+    leaseDurationSeconds: 15,
+    leaseRenewSeconds: 5,
+    readinessWaitsForSync: true,
+    syncTimeoutSeconds: 30,
+    auditIntervalSeconds: 3600,
+    reportsDeleteWhenClean: false,
+    events: { enabled: true, maxPerMinute: 30 },
+  },
   log: { level: 'info' },
 };
 
@@ -70,6 +111,9 @@ const ENV: readonly [string, (input: ConfigInput, value: string) => void][] = [
   ['STATEGUARD_TLS_CERT', (c, v) => { (c.server ??= {}).tlsCert = v; }],
   ['STATEGUARD_TLS_KEY', (c, v) => { (c.server ??= {}).tlsKey = v; }],
   ['STATEGUARD_CLIENT_CA', (c, v) => { (c.server ??= {}).clientCa = v; }],
+  ['KUBECONFIG', (c, v) => { (c.cluster ??= {}).kubeconfig = v; }],
+  ['STATEGUARD_NAMESPACE', (c, v) => { (c.cluster ??= {}).namespace = v; }],
+  ['STATEGUARD_POD_NAME', (c, v) => { (c.cluster ??= {}).identity = v; }],
   ['STATEGUARD_LOG_LEVEL', (c, v) => { (c.log ??= {}).level = v; }],
 ];
 
@@ -105,6 +149,9 @@ export function buildConfig(layers: readonly ConfigInput[], file?: string): Conf
   const config = checked(merged, 'config') as unknown as Config;
   if ((config.server.tlsCert === undefined) !== (config.server.tlsKey === undefined)) {
     throw new StateguardError('ERR_CONFIG', 'config: server.tlsCert and server.tlsKey must be given together');
+  }
+  if (config.cluster.leaseRenewSeconds >= config.cluster.leaseDurationSeconds) {
+    throw new StateguardError('ERR_CONFIG', 'config: cluster.leaseRenewSeconds must be shorter than cluster.leaseDurationSeconds');
   }
   return deepFreeze(file === undefined ? config : { ...config, file });
 }

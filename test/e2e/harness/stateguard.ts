@@ -34,7 +34,7 @@ export interface StateguardOptions {
 /** One pino JSON line of the server's log. */
 export type LogLine = Record<string, unknown> & { msg?: string };
 
-/** The one line each admission request ends in (src/webhook/decision-log.ts). */
+/** The one line each admission request ends in (src/webhook/decision-record.ts). */
 export interface DecisionLine extends LogLine {
   webhook: 'validate' | 'mutate';
   uid: string;

@@ -1,0 +1,30 @@
+/** One admission request: parse the AdmissionReview, then validate or mutate it, or say what is wrong with it. */
+import type { Problem } from './problems.ts';
+import { decide } from './decide.ts';
+import { parseReview } from './parse-review.ts';
+import { warningLine } from './messages.ts';
+import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
+import type { AdmissionContext, MisroutedReview, Webhook } from './types.ts';
+
+export type Admission = { readonly ok: true; readonly outcome: AdmissionOutcome } | { readonly ok: false; readonly problem: Problem };
+
+export function admit(webhook: Webhook, body: unknown, context: AdmissionContext): Admission {
+  const parsed = parseReview(body);
+  if (!parsed.ok) return parsed;
+  const { review } = parsed;
+  if (review.target === 'none') return { ok: true, outcome: misrouted(webhook, review) };
+  return { ok: true, outcome: decide(webhook, review, context) };
+}
+
+/** Allowed: failing closed on a resource stateguard has no policies for would only block unrelated work. */
+function misrouted(webhook: Webhook, review: MisroutedReview): AdmissionOutcome {
+  const warning = warningLine(`stateguard: the ${webhook} webhook's rules sent ${review.received}; match only CREATE/UPDATE of apps/v1 statefulsets(/scale)`);
+  return {
+    review,
+    decision: 'ignore',
+    findings: {},
+    mutators: [],
+    results: [],
+    response: reviewResponse({ uid: review.uid, allowed: true, warnings: [warning] }),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The enforcement boundary: the engine's raw results in (what audits and reports see), what the API server
+ * enforces out (kubewarden style: the mode is applied here and nowhere else).
+ *
+ * - `fail` (action deny): one denial line per violation.
+ * - `warn` with action warn: one warning per violation; with action audit: one audit annotation per policy.
+ * - `error`: never denies. A rule that crashes fails open for that policy only, so one broken rule cannot block
+ *   every StatefulSet in the cluster; it becomes a warning, and the webhook logs and counts it.
+ * - `skip` because of an honoured exemption: the `exempted` audit annotation.
+ * - `skip` for lack of cluster data, and `pass`: nothing.
+ *
+ * Audit annotation keys carry no `/`: the API server records each as `<webhook name>/<key>` and drops keys with
+ * a second slash, so `exempted` from the webhook `validate.stateguard.io` reads `validate.stateguard.io/exempted`.
+ */
+import type { PolicyResult } from '../policy/index.ts';
+import { auditValue, capWarnings, denialLine, warningLine } from './messages.ts';
+
+export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt';
+
+const EXEMPTED_ANNOTATION = 'exempted';
+
+/** How the engine words the reasons this boundary reacts to (src/policy/evaluate.ts). */
+const EXEMPTED_REASON = 'exempted: ';
+const NOT_HONOURED_REASON = 'exemption not honoured';
+
+export interface Enforcement {
+  readonly denials: readonly string[];
+  readonly warnings: readonly string[];
+  readonly auditAnnotations: Readonly<Record<string, string>>;
+  /** Policy id → what this request did with its finding: the compact form for the decision log. */
+  readonly findings: Readonly<Record<string, FindingAction>>;
+}
+
+export function enforce(results: readonly PolicyResult[]): Enforcement {
+  const denials: string[] = [];
+  const warnings: string[] = [];
+  const auditAnnotations: Record<string, string> = {};
+  const findings: Record<string, FindingAction> = {};
+  const exempted: string[] = [];
+  let exemptionReason = '';
+  for (const result of results) {
+    const action = findingAction(result);
+    if (action === undefined) continue;
+    findings[result.policy] = action;
+    switch (action) {
+      case 'deny': {
+        const note = result.reason?.startsWith(NOT_HONOURED_REASON) === true ? result.reason : undefined;
+        denials.push(...result.violations.map((violation) => denialLine(result.policy, violation, note)));
+        break;
+      }
+      case 'warn':
+        warnings.push(...result.violations.map((violation) => warningLine(`[${result.policy}] ${violation.message}`)));
+        break;
+      case 'audit':
+        auditAnnotations[result.policy] = auditValue(result.violations.map((violation) => `${violation.path}: ${violation.message}`));
+        break;
+      case 'error':
+        warnings.push(warningLine(`[${result.policy}] not enforced, the rule failed: ${result.reason ?? 'unknown error'}`));
+        break;
+      case 'exempt':
+        exempted.push(result.policy);
+        exemptionReason = (result.reason ?? '').slice(EXEMPTED_REASON.length);
+        break;
+    }
+  }
+  if (exempted.length > 0) auditAnnotations[EXEMPTED_ANNOTATION] = auditValue([`${exempted.join(',')}: ${exemptionReason}`]);
+  return { denials, warnings: capWarnings(warnings), auditAnnotations, findings };
+}
+
+function findingAction(result: PolicyResult): FindingAction | undefined {
+  switch (result.result) {
+    case 'fail': return 'deny';
+    case 'warn': return result.action === 'audit' ? 'audit' : 'warn';
+    case 'error': return 'error';
+    case 'skip': return result.reason?.startsWith(EXEMPTED_REASON) === true ? 'exempt' : undefined;
+    case 'pass': return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+/** How findings read where the API server shows them: single lines, bounded in length and number. */
+import type { Violation } from '../policy/index.ts';
+
+/** The AdmissionResponse contract: keep warnings under 120 characters; longer ones may be truncated. */
+export const WARNING_MAX_CHARS = 120;
+/** Past about 4 KiB of warnings the API server truncates and then drops them, so the last slot says how many were left out. */
+export const MAX_WARNINGS = 25;
+/** Audit annotations land in every audit event of the request: keep each value small. */
+const AUDIT_VALUE_MAX_CHARS = 1024;
+
+/** `[policy] path: message (fix: …)`, one per denying violation (gatekeeper style). */
+export function denialLine(policy: string, violation: Violation, note?: string): string {
+  return oneLine(`[${policy}] ${violation.path}: ${violation.message} (fix: ${violation.fix})${note === undefined ? '' : ` [${note}]`}`);
+}
+
+export function warningLine(text: string): string {
+  return oneLine(text, WARNING_MAX_CHARS);
+}
+
+export function auditValue(parts: readonly string[]): string {
+  return oneLine(parts.join('; '), AUDIT_VALUE_MAX_CHARS);
+}
+
+export function capWarnings(warnings: readonly string[]): readonly string[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings;
+  const shown = warnings.slice(0, MAX_WARNINGS - 1);
+  return [...shown, warningLine(`[stateguard] ${warnings.length - shown.length} more warnings not shown; stateguard review lists every finding`)];
+}
+
+/** Runs of whitespace and control characters (newlines included) become one space; past `max` characters, an ellipsis. */
+export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}

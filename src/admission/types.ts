@@ -1,0 +1,67 @@
+/** AdmissionReview `admission.k8s.io/v1`: the subset stateguard reads and writes. */
+import type { ActionSettings, JsonObject, LookupContext, Operation, PolicySet, Target, UserInfo } from '../policy/index.ts';
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+export const ADMISSION_KIND = 'AdmissionReview';
+
+/** The two webhooks; each has its own route and its own webhook configuration in the cluster. */
+export const WEBHOOKS = ['validate', 'mutate'] as const;
+export type Webhook = (typeof WEBHOOKS)[number];
+
+interface ReviewCommon {
+  readonly uid: string;
+  readonly operation: Operation;
+  readonly namespace?: string;
+  /** request.name, or the object's generateName followed by `*` while the API server has not named it yet. */
+  readonly name?: string;
+  readonly userInfo?: UserInfo;
+  readonly dryRun: boolean;
+}
+
+/** A request stateguard evaluates: CREATE or UPDATE of a StatefulSet, or of its scale subresource. */
+export interface TargetReview extends ReviewCommon {
+  readonly target: Target;
+  readonly object: JsonObject;
+  readonly oldObject?: JsonObject;
+}
+
+/** A well-formed request that the webhook's rules should never have sent (another resource or operation). */
+export interface MisroutedReview extends ReviewCommon {
+  readonly target: 'none';
+  /** What arrived, e.g. `DELETE apps/v1 deployments`. */
+  readonly received: string;
+}
+
+export type Review = TargetReview | MisroutedReview;
+
+export interface AdmissionStatus {
+  readonly code: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface AdmissionResponse {
+  readonly uid: string;
+  readonly allowed: boolean;
+  readonly status?: AdmissionStatus;
+  readonly patchType?: 'JSONPatch';
+  /** Base64 of the RFC 6902 patch (JSON). */
+  readonly patch?: string;
+  readonly warnings?: readonly string[];
+  readonly auditAnnotations?: Readonly<Record<string, string>>;
+}
+
+export interface AdmissionReviewResponse {
+  readonly apiVersion: typeof ADMISSION_API_VERSION;
+  readonly kind: typeof ADMISSION_KIND;
+  readonly response: AdmissionResponse;
+}
+
+/** What a decision depends on besides the request: the policies in force, and what is known of the cluster. */
+export interface AdmissionContext {
+  readonly set: PolicySet;
+  readonly actions: ActionSettings;
+  /** Labels of a namespace (from a watched cache, never a call per request); undefined when not known. */
+  readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
+  readonly lookup?: LookupContext;
+}

@@ -1,0 +1,80 @@
+/**
+ * POST /validate and POST /mutate. Every request ends in exactly one log line: the info decision line, or one
+ * warning naming what is wrong with a bad request (an error line for a fault of the server).
+ */
+import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { admit, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
+import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
+import { LOG_KEYS } from './log-keys.ts';
+import type { Metrics } from './metrics.ts';
+import { logProblem, problemBody, problemOfError } from './problem-of-error.ts';
+
+export interface AdmissionRoutesOptions {
+  /** The policies in force now (a reload swaps them). */
+  readonly context: () => AdmissionContext;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  /** Whether the server hung up on this connection (a slow client), which it logged already. */
+  readonly hungUp: (socket: Socket) => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when the request arrived: durations include receiving and parsing the body. */
+    receivedAt: number;
+  }
+}
+
+export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (app, options, done) => {
+  const { context, metrics, bodyLimitBytes } = options;
+  app.decorateRequest('receivedAt', 0);
+  app.addHook('onRequest', (request, _reply, next) => {
+    request.receivedAt = performance.now();
+    next();
+  });
+  const elapsedMs = (request: FastifyRequest): number => performance.now() - request.receivedAt;
+  const loggers = Object.fromEntries(WEBHOOKS.map((webhook) => [webhook, options.logger.child({ [LOG_KEYS.webhook]: webhook })])) as Record<Webhook, Logger>;
+
+  const reject = (webhook: Webhook, found: Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    logProblem(loggers[webhook], found);
+    metrics.observeRejected(webhook, 'invalid', elapsedMs(request) / 1000);
+    return reply.code(found.status).send(problemBody(found));
+  };
+
+  // Admission speaks JSON only: without this, fastify would also accept text/plain.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler<FastifyError>((error, request, reply) => {
+    const webhook = webhookOf(request);
+    if (request.raw.aborted) {
+      // The connection closed before the body arrived: nobody to answer. When the server hung up on a slow client, it logged that already.
+      const found = problem('ERR_CLIENT_CLOSED', 'the client closed the connection before it sent the whole request');
+      return options.hungUp(request.raw.socket) ? reply.code(found.status).send() : reject(webhook, found, request, reply);
+    }
+    const found = problemOfError(error, request.headers['content-type'], bodyLimitBytes);
+    if (found !== undefined) return reject(webhook, found, request, reply);
+    loggers[webhook].error({ [LOG_KEYS.err]: error }, 'admission request failed');
+    metrics.observeRejected(webhook, 'error', elapsedMs(request) / 1000);
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'stateguard failed to evaluate the request; see its log' });
+  });
+
+  for (const webhook of WEBHOOKS) {
+    app.post(`/${webhook}`, (request, reply) => {
+      const admission = admit(webhook, request.body, context());
+      if (!admission.ok) return reject(webhook, admission.problem, request, reply);
+      const { outcome } = admission;
+      const durationMs = elapsedMs(request);
+      loggers[webhook].info(decisionRecord(outcome, durationMs), DECISION_MESSAGE);
+      metrics.observeDecision(webhook, outcome, durationMs / 1000);
+      return reply.send(outcome.response);
+    });
+  }
+  done();
+};
+
+function webhookOf(request: FastifyRequest): Webhook {
+  return request.routeOptions.url === '/mutate' ? 'mutate' : 'validate';
+}

@@ -1,0 +1,31 @@
+/** Every key of stateguard's server logs, in one place (gatekeeper style): dashboards and alerts query these. */
+export const LOG_KEYS = {
+  component: 'component',
+  webhook: 'webhook',
+  uid: 'uid',
+  /** `namespace/name` of the object. */
+  object: 'object',
+  kind: 'kind',
+  operation: 'operation',
+  user: 'user',
+  dryRun: 'dry_run',
+  decision: 'decision',
+  /** Policy id → deny | warn | audit | error | exempt. */
+  findings: 'findings',
+  /** Mutators whose defaults are in the patch. */
+  mutated: 'mutated',
+  durationMs: 'duration_ms',
+  /** Problem code of a bad request (src/admission/problems.ts). */
+  problem: 'problem',
+  statusCode: 'status_code',
+  policies: 'policies',
+  problems: 'problems',
+  admissionUrl: 'admission_url',
+  metricsUrl: 'metrics_url',
+  tls: 'tls',
+  clientAuth: 'client_auth',
+  caFile: 'ca_file',
+  files: 'files',
+  signal: 'signal',
+  err: 'err',
+} as const;

@@ -1,0 +1,55 @@
+/**
+ * The config and policies in force. A reload swaps them whole, so each request sees one consistent set; a new
+ * set that does not load is rejected with every problem logged, and the last good one keeps serving.
+ */
+import type { Logger } from 'pino';
+import type { AdmissionContext } from '../admission/index.ts';
+import { actionSettings, type Config } from '../config/config.ts';
+import { StateguardError, type PolicySet } from '../policy/index.ts';
+import { LOG_KEYS } from './log-keys.ts';
+
+export interface Settings {
+  readonly config: Config;
+  readonly set: PolicySet;
+}
+
+/** What the server knows of the cluster; offline: nothing. */
+export type Lookups = Pick<AdmissionContext, 'namespaceLabels' | 'lookup'>;
+
+export type ReloadResult =
+  | { readonly ok: true; readonly policies: number }
+  | { readonly ok: false; readonly error: string; readonly problems: readonly string[] };
+
+export interface PolicyStore {
+  context(): AdmissionContext;
+  settings(): Settings;
+  reload(): ReloadResult;
+}
+
+export function createPolicyStore(initial: Settings, load: () => Settings, lookups: Lookups, logger: Logger): PolicyStore {
+  const contextOf = (settings: Settings): AdmissionContext => ({ set: settings.set, actions: actionSettings(settings.config), ...lookups });
+  let current = initial;
+  let context = contextOf(initial);
+  return {
+    context: () => context,
+    settings: () => current,
+    reload() {
+      let next: Settings;
+      try {
+        next = load();
+      } catch (error) {
+        const problems = error instanceof StateguardError ? error.details : [];
+        const message = error instanceof Error ? error.message : String(error);
+        logger.error({ [LOG_KEYS.problems]: problems }, `reload rejected, the last good policies keep serving: ${message}`);
+        return { ok: false, error: message, problems };
+      }
+      if (JSON.stringify(next.config.server) !== JSON.stringify(current.config.server)) {
+        logger.warn('server settings changed; they take effect at the next start');
+      }
+      current = next;
+      context = contextOf(next);
+      logger.info({ [LOG_KEYS.policies]: next.set.policies.length }, 'config and policies reloaded');
+      return { ok: true, policies: next.set.policies.length };
+    },
+  };
+}

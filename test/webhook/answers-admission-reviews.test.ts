@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import jsonpatch, { type Operation } from 'fast-json-patch';
+import { parse } from 'yaml';
+import type { AdmissionResponse } from '../../src/admission/index.ts';
+import type { JsonObject } from '../../src/policy/index.ts';
+import { seed } from '../helpers/seed.ts';
+import { testApp } from './helpers/app.ts';
+import { admissionReview, scaleOf, withValue } from './helpers/reviews.ts';
+
+/** The project's fully compliant StatefulSet: it passes every built-in policy. */
+function compliant(): JsonObject {
+  return parse(readFileSync(resolve(import.meta.dirname, '../../policies/tests/good-statefulset.yaml'), 'utf8')) as JsonObject;
+}
+
+function patchOf(response: AdmissionResponse): Operation[] {
+  return response.patch === undefined ? [] : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
+}
+
+function applied(object: JsonObject, response: AdmissionResponse): JsonObject {
+  return jsonpatch.applyPatch(structuredClone(object), patchOf(response), true, false).newDocument;
+}
+
+const STORAGE_CLASS_LINE = /^\[storage-class-required\] spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName: volumeClaimTemplate "html" sets no storageClassName.* \(fix: .+\)$/;
+const REQUESTS_LINE = /^\[resource-requests-required\] spec\.template\.spec\.containers\[0\]\.resources\.requests: container "nginx" requests no cpu or memory.* \(fix: .+\)$/;
+
+test('the seed StatefulSet is denied with a 403 naming both violations, one line each, and allowed findings as warnings', async () => {
+  const { review, records } = await testApp();
+  const response = await review('validate', admissionReview(seed(), { uid: 'seed-1', username: 'alice' }));
+  assert.equal(response.uid, 'seed-1');
+  assert.equal(response.allowed, false);
+  assert.equal(response.status?.code, 403);
+  assert.equal(response.status?.reason, 'Forbidden');
+  const lines = response.status?.message.split('\n') ?? [];
+  assert.equal(lines.length, 2);
+  assert.ok(lines.some((line) => REQUESTS_LINE.test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => STORAGE_CLASS_LINE.test(line)), lines.join('\n'));
+  assert.ok(response.warnings?.some((w) => w.startsWith('[readiness-probe-required] ')));
+  for (const warning of response.warnings ?? []) {
+    assert.ok(warning.length <= 120 && !warning.includes('\n'), warning);
+  }
+  const decisions = records.filter((r) => r.msg === 'admission decision');
+  assert.equal(decisions.length, 1);
+  assert.deepEqual(
+    { ...decisions[0], time: undefined, pid: undefined, hostname: undefined, duration_ms: undefined },
+    {
+      level: 30, time: undefined, pid: undefined, hostname: undefined, webhook: 'validate', uid: 'seed-1', object: 'default/web', kind: 'StatefulSet',
+      operation: 'CREATE', user: 'alice', dry_run: false, decision: 'deny', mutated: [], duration_ms: undefined, msg: 'admission decision',
+      findings: { 'storage-class-required': 'deny', 'resource-requests-required': 'deny', 'memory-limit-required': 'warn', 'pod-security-restricted': 'warn', 'readiness-probe-required': 'warn' },
+    },
+  );
+  assert.equal(typeof decisions[0]?.['duration_ms'], 'number');
+});
+
+test('the mutating webhook answers only a JSON Patch that an independent RFC 6902 implementation applies, and the result passes the mutators\' checks', async () => {
+  const { review, records } = await testApp();
+  const original = seed();
+  const response = await review('mutate', admissionReview(original));
+  assert.equal(response.allowed, true);
+  assert.equal(response.patchType, 'JSONPatch');
+  assert.equal(response.status, undefined);
+  assert.equal(response.warnings, undefined);
+  const mutators = ['default-drop-all-capabilities', 'default-no-privilege-escalation', 'default-seccomp-profile', 'pod-anti-affinity'];
+  assert.deepEqual(response.auditAnnotations, { mutated: mutators.join(',') });
+
+  const patched = applied(original, response);
+  assert.equal((patched['metadata'] as JsonObject)['annotations'] !== undefined && ((patched['metadata'] as JsonObject)['annotations'] as JsonObject)['stateguard.io/mutated'], mutators.join(','));
+  const container = ((((patched['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['containers'] as JsonObject[])[0];
+  assert.deepEqual(container?.['securityContext'], { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+
+  const after = await review('validate', admissionReview(patched));
+  const fixedByMutators = /allowPrivilegeEscalation|drop ALL capabilities|seccomp profile/;
+  assert.deepEqual((after.warnings ?? []).filter((w) => fixedByMutators.test(w)), [], 'the defaults the patch injects satisfy the checks they exist for');
+  assert.equal(after.allowed, false, 'mutation adds safe defaults, it does not invent storage classes or requests');
+
+  const again = await review('mutate', admissionReview(patched));
+  assert.equal(again.patch, undefined, 'idempotent: a reinvocation on the mutated object patches nothing');
+  assert.equal(again.auditAnnotations, undefined);
+  assert.deepEqual(records.filter((r) => r.msg === 'admission decision').map((r) => r['decision']), ['patch', 'deny', 'allow']);
+});
+
+test('a dry run gets the same decision as the real request', async () => {
+  const { review } = await testApp();
+  for (const webhook of ['validate', 'mutate'] as const) {
+    const real = await review(webhook, admissionReview(seed(), { uid: 'same' }));
+    const dry = await review(webhook, admissionReview(seed(), { uid: 'same', dryRun: true }));
+    assert.deepEqual(dry, real);
+  }
+});
+
+test('an UPDATE that leaves the pod template alone gets no patch (no rolling restart); one that changes it gets the template defaults only', async () => {
+  const { review } = await testApp();
+  const stored = seed();
+  const scaled = withValue(stored, 'spec.replicas', 5);
+  const untouched = await review('mutate', admissionReview(scaled, { operation: 'UPDATE', oldObject: stored }));
+  assert.equal(untouched.patch, undefined);
+
+  const retagged = structuredClone(stored);
+  ((((retagged['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['containers'] as JsonObject[])[0]!['image'] = 'registry.k8s.io/nginx-slim:0.28';
+  const changed = await review('mutate', admissionReview(retagged, { operation: 'UPDATE', oldObject: stored }));
+  const paths = patchOf(changed).map((op) => op.path);
+  assert.ok(paths.length > 0 && paths.every((path) => path.startsWith('/spec/template/')), paths.join(' '));
+});
+
+test('an UPDATE of an immutable field is denied by the mutating webhook already (the API server would pre-empt the validating one), without a patch, and counted once', async () => {
+  const { review, metrics } = await testApp();
+  const stored = seed();
+  const renamed = withValue(stored, 'spec.serviceName', 'web-headless');
+  for (const webhook of ['mutate', 'validate'] as const) {
+    const response = await review(webhook, admissionReview(renamed, { operation: 'UPDATE', oldObject: stored }));
+    assert.equal(response.allowed, false, webhook);
+    assert.match(response.status?.message ?? '', /^\[immutable-fields-unchanged\] spec\.serviceName: /m);
+    assert.equal(response.patch, undefined);
+  }
+  assert.match(await metrics.registry.metrics(), /stateguard_policy_results_total\{policy="immutable-fields-unchanged",result="fail",action="deny"\} 1\n/);
+});
+
+test('a scale-down through statefulsets/scale below min-replicas is denied once config enables the policy', async () => {
+  const scaleDown = admissionReview(scaleOf('web', 1), { operation: 'UPDATE', oldObject: scaleOf('web', 3) });
+  const byDefault = await testApp();
+  assert.equal((await byDefault.review('validate', scaleDown)).allowed, true, 'min-replicas is off by default');
+
+  const enabled = await testApp({ policies: { 'min-replicas': { action: 'deny' } } });
+  const denied = await enabled.review('validate', scaleDown);
+  assert.equal(denied.allowed, false);
+  assert.match(denied.status?.message ?? '', /^\[min-replicas\] spec\.replicas: replicas is 1, below the minimum of 3/);
+  const atMinimum = await enabled.review('validate', admissionReview(scaleOf('web', 3), { operation: 'UPDATE', oldObject: scaleOf('web', 5) }));
+  assert.equal(atMinimum.allowed, true);
+  assert.equal((await enabled.review('mutate', scaleDown)).patch, undefined, 'a Scale is never patched');
+});
+
+function exempted(reason?: string): JsonObject {
+  const annotations: JsonObject = { 'stateguard.io/exempt': 'storage-class-required,resource-requests-required' };
+  if (reason !== undefined) annotations['stateguard.io/exempt-reason'] = reason;
+  return withValue(seed(), 'metadata.annotations', annotations);
+}
+
+test('an exemption with a reason is honoured and recorded as an audit annotation and in the decision log', async () => {
+  const { review, records } = await testApp();
+  const response = await review('validate', admissionReview(exempted('legacy volumes, INC-42')));
+  assert.equal(response.allowed, true);
+  assert.deepEqual(response.auditAnnotations, { exempted: 'resource-requests-required,storage-class-required: legacy volumes, INC-42' });
+  const findings = records.find((r) => r.msg === 'admission decision')?.['findings'] as Record<string, string>;
+  assert.equal(findings['storage-class-required'], 'exempt');
+  assert.equal(findings['resource-requests-required'], 'exempt');
+});
+
+test('an exemption without a reason is itself denied, and exempts nothing', async () => {
+  const { review } = await testApp();
+  const response = await review('validate', admissionReview(exempted()));
+  assert.equal(response.allowed, false);
+  const message = response.status?.message ?? '';
+  assert.match(message, /^\[exemption-reason-required\] metadata\.annotations\["stateguard\.io\/exempt-reason"\]: /m);
+  assert.match(message, /^\[storage-class-required\] .*\[exemption not honoured: it gives no reason\]$/m);
+  assert.equal(response.auditAnnotations, undefined);
+});
+
+test('an exemption in a namespace where config does not allow them is refused, and the denial says why', async () => {
+  const { review } = await testApp({ exemptions: { namespaces: ['sandbox'] } });
+  const refused = await review('validate', admissionReview(exempted('legacy'), { namespace: 'prod' }));
+  assert.equal(refused.allowed, false);
+  assert.match(refused.status?.message ?? '', /\[exemption not honoured: exemptions are not allowed in namespace prod\]/);
+  assert.equal((await review('validate', admissionReview(exempted('legacy'), { namespace: 'sandbox' }))).allowed, true);
+});
+
+test('a namespace labelled stateguard.io/action (from the lookup provider) weakens deny to warn or audit, unless config forbids it', async () => {
+  const labels: Record<string, Record<string, string>> = { legacy: { 'stateguard.io/action': 'warn' }, quiet: { 'stateguard.io/action': 'audit' } };
+  const lookups = { namespaceLabels: (namespace: string) => labels[namespace] };
+  const { review } = await testApp({}, lookups);
+
+  const warned = await review('validate', admissionReview(seed(), { namespace: 'legacy' }));
+  assert.equal(warned.allowed, true);
+  assert.ok(warned.warnings?.some((w) => w.startsWith('[storage-class-required] ')));
+  assert.ok(warned.warnings?.some((w) => w.startsWith('[resource-requests-required] ')));
+
+  const audited = await review('validate', admissionReview(seed(), { namespace: 'quiet' }));
+  assert.equal(audited.allowed, true);
+  assert.match(audited.auditAnnotations?.['storage-class-required'] ?? '', /^spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName: /);
+  assert.ok(audited.auditAnnotations?.['resource-requests-required'] !== undefined);
+  assert.ok(!(audited.warnings ?? []).some((w) => /storage-class-required|resource-requests-required/.test(w)));
+
+  assert.equal((await review('validate', admissionReview(seed(), { namespace: 'elsewhere' }))).allowed, false);
+  const strict = await testApp({ namespaceActionOverride: false }, lookups);
+  assert.equal((await strict.review('validate', admissionReview(seed(), { namespace: 'legacy' }))).allowed, false);
+});
+
+test('a config override to audit records findings as audit annotations instead of warnings', async () => {
+  const { review } = await testApp({ policies: { 'readiness-probe-required': { action: 'audit' } } });
+  const response = await review('validate', admissionReview(seed()));
+  assert.match(response.auditAnnotations?.['readiness-probe-required'] ?? '', /^spec\.template\.spec\.containers\[0\]\.readinessProbe: container "nginx" has no readinessProbe/);
+  assert.ok(!(response.warnings ?? []).some((w) => w.startsWith('[readiness-probe-required]')));
+});
+
+test('a rule that fails at evaluation (here: a broken cluster lookup) fails open for that policy: allowed, with a warning, logged and counted', async () => {
+  const lookups = { lookup: { services: () => { throw new Error('service cache unavailable'); } } };
+  const { review, records, metrics } = await testApp({ policies: { 'headless-service-exists': { action: 'deny' } } }, lookups);
+  const response = await review('validate', admissionReview(compliant()));
+  assert.equal(response.allowed, true);
+  assert.ok(response.warnings?.includes('[headless-service-exists] not enforced, the rule failed: check failed: service cache unavailable'), JSON.stringify(response.warnings));
+  assert.equal((records.find((r) => r.msg === 'admission decision')?.['findings'] as Record<string, string>)['headless-service-exists'], 'error');
+  assert.match(await metrics.registry.metrics(), /stateguard_policy_results_total\{policy="headless-service-exists",result="error",action="deny"\} 1/);
+});
+
+test('an object the webhook rules should not have sent is allowed, with a warning naming the misconfigured rule', async () => {
+  const { review, records } = await testApp();
+  const deployment = admissionReview({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'default' } });
+  const request = deployment['request'] as JsonObject;
+  request['kind'] = { group: 'apps', version: 'v1', kind: 'Deployment' };
+  request['resource'] = { group: 'apps', version: 'v1', resource: 'deployments' };
+  for (const webhook of ['validate', 'mutate'] as const) {
+    const response = await review(webhook, deployment);
+    assert.equal(response.allowed, true);
+    assert.equal(response.patch, undefined);
+    assert.equal(response.warnings?.length, 1);
+    assert.match(response.warnings?.[0] ?? '', new RegExp(`^stateguard: the ${webhook} webhook's rules sent CREATE apps/v1 deployments`));
+    assert.ok((response.warnings?.[0] ?? '').length <= 120);
+  }
+  assert.deepEqual(records.filter((r) => r.msg === 'admission decision').map((r) => r['decision']), ['ignore', 'ignore']);
+});
+
+test('metrics count requests by webhook, operation and decision, and policy results by policy, result and action', async () => {
+  const { review, metrics } = await testApp();
+  await review('validate', admissionReview(seed()));
+  await review('validate', admissionReview(seed()));
+  await review('mutate', admissionReview(seed()));
+  const text = await metrics.registry.metrics();
+  assert.match(text, /stateguard_admission_requests_total\{webhook="validate",operation="CREATE",decision="deny"\} 2/);
+  assert.match(text, /stateguard_admission_requests_total\{webhook="mutate",operation="CREATE",decision="patch"\} 1/);
+  assert.match(text, /stateguard_admission_duration_seconds_bucket\{le="0.0005",webhook="validate"\} \d+/);
+  assert.match(text, /stateguard_admission_duration_seconds_count\{webhook="validate"\} 2/);
+  assert.match(text, /stateguard_policy_results_total\{policy="storage-class-required",result="fail",action="deny"\} 2/);
+  assert.match(text, /stateguard_policy_results_total\{policy="name-length",result="pass",action="deny"\} 2/);
+  assert.match(text, /process_cpu_user_seconds_total/);
+});

@@ -1,0 +1,11 @@
+/** A pino root that keeps every record in memory, for asserting on log lines. */
+import type { Logger } from 'pino';
+import { createLogger } from '../../../src/webhook/logger.ts';
+
+export type LogRecord = Record<string, unknown> & { level: number; msg: string };
+
+export function captureLogs(level = 'info'): { logger: Logger; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const logger = createLogger(level, { write: (line: string) => { records.push(JSON.parse(line) as LogRecord); } });
+  return { logger, records };
+}
