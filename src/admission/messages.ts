@@ -1,10 +1,14 @@
 /** How findings read where the API server shows them: single lines, bounded in length and number. */
 import type { Violation } from '../policy/index.ts';
 
-/** The AdmissionResponse contract: keep warnings under 120 characters; longer ones may be truncated. */
-export const WARNING_MAX_CHARS = 120;
-/** Past about 4 KiB of warnings the API server truncates and then drops them, so the last slot says how many were left out. */
-export const MAX_WARNINGS = 25;
+/**
+ * The AdmissionResponse contract asks for 120 characters "if possible" and says warnings over 256 characters may be
+ * truncated. Our messages name the field and the fix, which rarely fits 120; cutting there drops the actionable part,
+ * so a warning may use up to 256 characters, which kubectl prints whole.
+ */
+export const WARNING_MAX_CHARS = 256;
+/** Past about 4 KiB of warnings the API server truncates and then drops them: 16 × 256 stays within it, the last slot saying how many were left out. */
+export const MAX_WARNINGS = 16;
 /** Audit annotations land in every audit event of the request: keep each value small. */
 const AUDIT_VALUE_MAX_CHARS = 1024;
 

@@ -35,7 +35,7 @@ test('a refused exemption is said on the denial line', () => {
   assert.deepEqual(denials, ['[p] x: bad (fix: do the right thing) [exemption not honoured: exemptions are not allowed in namespace prod]']);
 });
 
-test('warn findings become warnings: one line each, at most 120 characters', () => {
+test('warn findings become warnings: one line each, at most 256 characters', () => {
   const long = 'a'.repeat(300);
   const { denials, warnings, findings } = enforce([
     result('readiness-probe-required', { action: 'warn', result: 'warn', violations: [violation('x', 'container "db" has no readinessProbe'), violation('y', long)] }),
@@ -51,7 +51,8 @@ test('more warnings than the API server keeps are cut, and the last one says how
   const many = Array.from({ length: 40 }, (_, i) => violation(`p${i}`, `finding ${i}`));
   const { warnings } = enforce([result('pod-security-restricted', { action: 'warn', result: 'warn', violations: many })]);
   assert.equal(warnings.length, MAX_WARNINGS);
-  assert.match(warnings[MAX_WARNINGS - 1] ?? '', /^\[stateguard\] 16 more warnings not shown/);
+  assert.match(warnings[MAX_WARNINGS - 1] ?? '', /^\[stateguard\] 25 more warnings not shown/);
+  assert.ok(warnings.join('').length <= 4096);
 });
 
 test('audit findings become one bounded audit annotation per policy, keyed without a slash', () => {
