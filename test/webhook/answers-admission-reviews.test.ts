@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parse } from 'yaml';
-import type { AdmissionResponse } from '../../src/admission/index.ts';
+import { WARNING_MAX_CHARS, type AdmissionResponse } from '../../src/admission/index.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
 import { seed } from '../helpers/seed.ts';
 import { testApp } from './helpers/app.ts';
@@ -39,7 +39,7 @@ test('the seed StatefulSet is denied with a 403 naming both violations, one line
   assert.ok(lines.some((line) => STORAGE_CLASS_LINE.test(line)), lines.join('\n'));
   assert.ok(response.warnings?.some((w) => w.startsWith('[readiness-probe-required] ')));
   for (const warning of response.warnings ?? []) {
-    assert.ok(warning.length <= 120 && !warning.includes('\n'), warning);
+    assert.ok(warning.length <= WARNING_MAX_CHARS && !warning.includes('\n'), warning);
   }
   const decisions = records.filter((r) => r.msg === 'admission decision');
   assert.equal(decisions.length, 1);
@@ -215,7 +215,7 @@ test('an object the webhook rules should not have sent is allowed, with a warnin
     assert.equal(response.patch, undefined);
     assert.equal(response.warnings?.length, 1);
     assert.match(response.warnings?.[0] ?? '', new RegExp(`^stateguard: the ${webhook} webhook's rules sent CREATE apps/v1 deployments`));
-    assert.ok((response.warnings?.[0] ?? '').length <= 120);
+    assert.ok((response.warnings?.[0] ?? '').length <= WARNING_MAX_CHARS);
   }
   assert.deepEqual(records.filter((r) => r.msg === 'admission decision').map((r) => r['decision']), ['ignore', 'ignore']);
 });
