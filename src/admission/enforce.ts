@@ -13,7 +13,7 @@
  * a second slash, so `exempted` from the webhook `validate.stateguard.io` reads `validate.stateguard.io/exempted`.
  */
 import type { PolicyResult } from '../policy/index.ts';
-import { auditValue, capWarnings, denialLine, warningLine } from './messages.ts';
+import { auditValue, capWarnings, denialLine, findingWarning, warningLine } from './messages.ts';
 
 export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt';
 
@@ -49,7 +49,7 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
         break;
       }
       case 'warn':
-        warnings.push(...result.violations.map((violation) => warningLine(`[${result.policy}] ${violation.message}`)));
+        warnings.push(...result.violations.map((violation) => findingWarning(result.policy, violation)));
         break;
       case 'audit':
         auditAnnotations[result.policy] = auditValue(result.violations.map((violation) => `${violation.path}: ${violation.message}`));

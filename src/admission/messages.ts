@@ -21,6 +21,12 @@ export function warningLine(text: string): string {
   return oneLine(text, WARNING_MAX_CHARS);
 }
 
+/** `[policy] message (fix: …)` when that fits a warning, else `[policy] message`. */
+export function findingWarning(policy: string, violation: Violation): string {
+  const withFix = oneLine(`[${policy}] ${violation.message} (fix: ${violation.fix})`);
+  return withFix.length <= WARNING_MAX_CHARS ? withFix : warningLine(`[${policy}] ${violation.message}`);
+}
+
 export function auditValue(parts: readonly string[]): string {
   return oneLine(parts.join('; '), AUDIT_VALUE_MAX_CHARS);
 }

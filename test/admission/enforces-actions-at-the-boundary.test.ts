@@ -41,7 +41,7 @@ test('warn findings become warnings: one line each, at most 256 characters', () 
     result('readiness-probe-required', { action: 'warn', result: 'warn', violations: [violation('x', 'container "db" has no readinessProbe'), violation('y', long)] }),
   ]);
   assert.deepEqual(denials, []);
-  assert.equal(warnings[0], '[readiness-probe-required] container "db" has no readinessProbe');
+  assert.equal(warnings[0], '[readiness-probe-required] container "db" has no readinessProbe (fix: do the right thing)', 'the fix is included when it fits');
   assert.equal(warnings[1]?.length, WARNING_MAX_CHARS);
   assert.ok(warnings[1]?.endsWith('…'));
   assert.deepEqual(findings, { 'readiness-probe-required': 'warn' });
