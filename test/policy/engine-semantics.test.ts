@@ -123,3 +123,11 @@ test('each webhook computes only its half: skipMutation gives no patch, skipVali
   assert.deepEqual(update.results.map((r) => `${r.policy}:${r.result}`), ['immutable-fields-unchanged:fail'], 'rules the API server would pre-empt are enforced in the mutating webhook');
   assert.deepEqual(mutateOnly.patch, full.patch);
 });
+
+test('a __proto__ key in the input stays data: no prototype pollution, no spurious patch', () => {
+  const object = JSON.parse(JSON.stringify(seed()).replace('"spec":{', '"spec":{"__proto__":{"polluted":true},')) as Record<string, unknown>;
+  const evaluation = evaluate(set, { object, operation: 'CREATE' });
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  assert.ok(!evaluation.patch.some((op) => op.path.includes('__proto__')), JSON.stringify(evaluation.patch));
+  assert.equal(Object.getPrototypeOf((evaluation.mutated as Record<string, unknown>)['spec']), Object.prototype);
+});
