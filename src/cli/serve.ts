@@ -1,4 +1,7 @@
-/** `stateguard serve`: the admission webhooks, until SIGTERM or SIGINT; SIGHUP reloads config and policies. */
+/**
+ * `stateguard serve`: the admission webhooks, until SIGTERM or SIGINT; SIGHUP reloads config and policies. With a
+ * cluster (--kubeconfig, or in a pod) also its lookups, leader election, certificates and background audit.
+ */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -7,6 +10,7 @@ import { LOG_KEYS } from '../webhook/log-keys.ts';
 import { createLogger } from '../webhook/logger.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { startServer, type RunningServer } from '../webhook/start-server.ts';
+import { startClusterFeatures } from './cluster-wiring.ts';
 import type { CommandIo } from './review.ts';
 
 export interface ServeFlags {
@@ -18,6 +22,8 @@ export interface ServeFlags {
   tlsKey?: string;
   clientCa?: string;
   caOut?: string;
+  kubeconfig?: string;
+  context?: string;
 }
 
 const EXAMPLE_REVIEW = fileURLToPath(new URL('../../examples/admission-review.json', import.meta.url));
@@ -32,7 +38,9 @@ export function withServeOptions(command: Command): Command {
     .option('--tls-cert <file>', 'serving certificate (PEM), reloaded when it changes; default: a fresh self-signed one')
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)')
     .option('--client-ca <file>', 'require client certificates signed by this CA (PEM)')
-    .option('--ca-out <file>', 'write the CA of the self-signed certificate here, for clients to trust');
+    .option('--ca-out <file>', 'write the CA of the self-signed (or self-managed) certificate here, for clients to trust')
+    .option('--kubeconfig <files>', 'run the cluster features (lookups, leader election, certificates, reports) against this cluster; in a pod they run without it')
+    .option('--context <name>', 'kubeconfig context (default: the current one); also turns the cluster features on');
 }
 
 /** The flags as the last config layer (defaults ← file ← env ← flags). */
@@ -46,13 +54,21 @@ export function serveConfigInput(flags: ServeFlags): ConfigInput {
   if (flags.tlsKey !== undefined) server.tlsKey = flags.tlsKey;
   if (flags.clientCa !== undefined) server.clientCa = flags.clientCa;
   if (flags.caOut !== undefined) server.caOut = flags.caOut;
-  return { server };
+  // Asking for a cluster turns its features on; a KUBECONFIG in the environment only says which cluster (cluster-access.ts).
+  const cluster: NonNullable<ConfigInput['cluster']> = {};
+  if (flags.kubeconfig !== undefined) cluster.kubeconfig = flags.kubeconfig;
+  if (flags.context !== undefined) cluster.context = flags.context;
+  if (flags.kubeconfig !== undefined || flags.context !== undefined) cluster.enabled = true;
+  return { server, cluster };
 }
 
 export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>): Promise<void> {
   const initial = load();
   const logger = createLogger(initial.config.log.level);
-  const starting = startServer({ initial, load, logger });
+  const cluster = startClusterFeatures(initial, logger);
+  // A SIGTERM while HTTPS still waits for its first self-managed certificate ends the wait.
+  const startup = new AbortController();
+  const starting = startServer({ initial, load, logger, ...cluster.server, signal: startup.signal });
   // Listening for signals from the start: a SIGHUP's default action would end the process.
   const reload = (): void => {
     void starting.then((server) => server.reload());
@@ -60,7 +76,9 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
   const stop = (signal: NodeJS.Signals): void => {
     removeHandlers();
     logger.info({ [LOG_KEYS.signal]: signal }, 'shutting down');
-    starting.then((server) => server.close()).then(
+    startup.abort();
+    // Drain admission first; then stop the cluster side, releasing the Lease so another replica leads at once.
+    starting.then((server) => server.close(), () => undefined).then(() => cluster.stop()).then(
       () => { process.exitCode = 0; },
       (error: unknown) => {
         logger.error({ [LOG_KEYS.err]: error }, 'shutdown failed');
@@ -72,10 +90,15 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
     process.off('SIGHUP', reload).off('SIGTERM', stop).off('SIGINT', stop);
   };
   process.on('SIGHUP', reload).on('SIGTERM', stop).on('SIGINT', stop);
-  const server = await starting.catch((error: unknown) => {
+  let server: RunningServer;
+  try {
+    server = await starting;
+  } catch (error) {
+    if (startup.signal.aborted) return;
     removeHandlers();
+    await cluster.stop();
     throw error;
-  });
+  }
   io.stderr(tryIt(server, initial.config.server.caOut));
 }
 

@@ -6,6 +6,7 @@ import {
   AdmissionregistrationV1Api, AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api, KubeConfig,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { SERVICE_ACCOUNT_TOKEN } from '../config/cluster-access.ts';
 import { StateguardError } from '../policy/index.ts';
 
 export interface KubeOptions {
@@ -29,8 +30,6 @@ export interface Kube {
 /** What the cluster modules log through: the server's pino logger (or a child of it). */
 export type ClusterLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
 export function loadKube(options: KubeOptions): Kube {
   const config = new KubeConfig();
   try {
@@ -38,7 +37,7 @@ export function loadKube(options: KubeOptions): Kube {
     const home = join(homedir(), '.kube', 'config');
     if (files.length === 0 && existsSync(home)) files.push(home);
     if (files.length > 0) loadFiles(config, files);
-    else if (existsSync(IN_CLUSTER_TOKEN)) config.loadFromCluster();
+    else if (existsSync(SERVICE_ACCOUNT_TOKEN)) config.loadFromCluster();
     else throw new Error('no kubeconfig: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
     if (options.context !== undefined) {
       if (config.getContextObject(options.context) === null) throw new Error(`the kubeconfig has no context "${options.context}"`);

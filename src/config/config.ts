@@ -24,15 +24,21 @@ export interface ServerConfig {
 
 /** Cluster access and in-cluster behaviour: lookups, certificates, leader election, background audit, reports. */
 export interface ClusterConfig {
+  /**
+   * Whether `serve` runs its cluster features (lookups, leader election, certificates, background audit). Absent:
+   * only in a pod (cluster-access.ts); `--kubeconfig` and `--context` set it. KUBECONFIG alone never does.
+   */
+  readonly enabled?: boolean;
   /** Kubeconfig file(s), path-list separated as in KUBECONFIG; absent: ~/.kube/config, then in-cluster. */
   readonly kubeconfig?: string;
   readonly context?: string;
   /** stateguard's own namespace: the certificate Secret and the Lease live here. */
   readonly namespace: string;
-  /** This replica's name in the Lease (the pod name); absent: the host name. */
+  /** This replica's name in the Lease (the pod name); absent: the host name and a random suffix, unique per process. */
   readonly identity?: string;
   readonly webhookNames: { readonly mutating: string; readonly validating: string };
   readonly certSecretName: string;
+  /** Lifetime of each self-managed certificate; fractions of a day are for trying rotation out. */
   readonly certValidityDays: number;
   readonly leaseName: string;
   readonly leaseDurationSeconds: number;
@@ -111,6 +117,8 @@ const ENV: readonly [string, (input: ConfigInput, value: string) => void][] = [
   ['STATEGUARD_TLS_CERT', (c, v) => { (c.server ??= {}).tlsCert = v; }],
   ['STATEGUARD_TLS_KEY', (c, v) => { (c.server ??= {}).tlsKey = v; }],
   ['STATEGUARD_CLIENT_CA', (c, v) => { (c.server ??= {}).clientCa = v; }],
+  // true | false; anything else is passed on for the schema to name.
+  ['STATEGUARD_CLUSTER', (c, v) => { (c.cluster ??= {}).enabled = v === 'true' ? true : v === 'false' ? false : v as unknown as boolean; }],
   ['KUBECONFIG', (c, v) => { (c.cluster ??= {}).kubeconfig = v; }],
   ['STATEGUARD_NAMESPACE', (c, v) => { (c.cluster ??= {}).namespace = v; }],
   ['STATEGUARD_POD_NAME', (c, v) => { (c.cluster ??= {}).identity = v; }],

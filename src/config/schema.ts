@@ -46,6 +46,7 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: {
+        enabled: { type: 'boolean' },
         kubeconfig: { type: 'string', minLength: 1 },
         context: { type: 'string', minLength: 1 },
         namespace: { type: 'string', minLength: 1, maxLength: 63 },
@@ -56,7 +57,7 @@ export const CONFIG_SCHEMA = {
           properties: { mutating: { type: 'string', minLength: 1 }, validating: { type: 'string', minLength: 1 } },
         },
         certSecretName: { type: 'string', minLength: 1, maxLength: 253 },
-        certValidityDays: { type: 'integer', minimum: 1, maximum: 3650 },
+        certValidityDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
         leaseName: { type: 'string', minLength: 1, maxLength: 253 },
         leaseDurationSeconds: { type: 'integer', minimum: 2 },
         leaseRenewSeconds: { type: 'integer', minimum: 1 },

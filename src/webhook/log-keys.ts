@@ -25,6 +25,8 @@ export const LOG_KEYS = {
   tls: 'tls',
   clientAuth: 'client_auth',
   caFile: 'ca_file',
+  /** Which cluster features run, in the start-up summary. */
+  cluster: 'cluster',
   files: 'files',
   signal: 'signal',
   err: 'err',

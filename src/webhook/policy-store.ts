@@ -43,13 +43,16 @@ export function createPolicyStore(initial: Settings, load: () => Settings, looku
         logger.error({ [LOG_KEYS.problems]: problems }, `reload rejected, the last good policies keep serving: ${message}`);
         return { ok: false, error: message, problems };
       }
-      if (JSON.stringify(next.config.server) !== JSON.stringify(current.config.server)) {
-        logger.warn('server settings changed; they take effect at the next start');
-      }
+      if (readAtStart(next) !== readAtStart(current)) logger.warn('server or cluster settings changed; they take effect at the next start');
       current = next;
       context = contextOf(next);
       logger.info({ [LOG_KEYS.policies]: next.set.policies.length }, 'config and policies reloaded');
       return { ok: true, policies: next.set.policies.length };
     },
   };
+}
+
+/** The settings a reload cannot change: listeners, TLS, and what runs in the cluster. */
+function readAtStart(settings: Settings): string {
+  return JSON.stringify([settings.config.server, settings.config.cluster]);
 }

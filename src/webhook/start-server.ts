@@ -1,13 +1,15 @@
 /**
  * Wires one server: admission over HTTPS, health and metrics over plain HTTP, certificate and policy reloads,
- * and a graceful, bounded shutdown. No cluster I/O: what is known of the cluster comes in through `lookups`.
+ * and a graceful, bounded shutdown. No cluster I/O: what is known of the cluster comes in through `lookups`, and
+ * self-managed certificates through `certificates`.
  */
 import { writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { StateguardError } from '../policy/index.ts';
-import { buildAdmissionApp } from './build-admission-app.ts';
+import { buildAdmissionApp, type AdmissionApp } from './build-admission-app.ts';
 import { buildHealthApp } from './build-health-app.ts';
-import { loadTls } from './load-tls.ts';
+import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
+import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from './log-keys.ts';
 import { createMetrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
@@ -22,6 +24,16 @@ export interface StartOptions {
   readonly load: () => Settings;
   readonly logger: Logger;
   readonly lookups?: Lookups;
+  /** Self-managed certificates, used without tlsCert/tlsKey: HTTPS starts with the first pair and follows the others. */
+  readonly certificates?: CertificateFeed;
+  /** A further condition of readiness, e.g. that the lookup caches have synced. */
+  readonly ready?: () => boolean;
+  /** After each reload that took effect (SIGHUP, or a changed policy directory or config file). */
+  readonly onReload?: (settings: Settings) => void;
+  /** More fields for the start-up summary line: what runs besides the server. */
+  readonly summary?: Readonly<Record<string, unknown>>;
+  /** Aborts a start that still waits for its first certificate (a SIGTERM meanwhile). */
+  readonly signal?: AbortSignal;
   /** How often certificate files are checked in case a change event is missed. */
   readonly certificatePollMs?: number;
 }
@@ -29,7 +41,7 @@ export interface StartOptions {
 export interface RunningServer {
   readonly admissionUrl: string;
   readonly metricsUrl: string;
-  /** The CA to trust when serving a self-signed certificate. */
+  /** The CA (bundle) to trust when serving a self-signed or self-managed certificate. */
   readonly caCert?: string;
   reload(): ReloadResult;
   /** Readiness goes false, listeners stop accepting, in-flight requests finish (bounded). Idempotent. */
@@ -45,35 +57,53 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { server } = options.initial.config;
   const metrics = createMetrics();
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
-  const tls = await loadTls(server);
-  const caCert = tls.source === 'self-signed' ? tls.caCert : undefined;
-  if (caCert !== undefined && server.caOut !== undefined) writeFileSync(server.caOut, caCert);
 
   let ready = false;
-  const admission = buildAdmissionApp({ server, tls: tls.material, context: store.context, metrics, logger: logger.child({ [LOG_KEYS.component]: 'admission' }) });
-  const health = buildHealthApp({ ready: () => ready, metrics });
+  const alsoReady = options.ready ?? (() => true);
+  const health = buildHealthApp({ ready: () => ready && alsoReady(), metrics });
+  // Health first: the kubelet's probes are answered while HTTPS waits for a self-managed certificate.
+  const metricsUrl = await listen(health, server.metricsHost, server.metricsPort);
+  if (server.tlsCert === undefined && options.certificates !== undefined && options.certificates.current() === undefined) {
+    logger.info({ [LOG_KEYS.metricsUrl]: metricsUrl }, 'waiting for the first self-managed certificate: HTTPS starts with it, readiness stays false until then');
+  }
+  let started: { tls: InitialTls; admission: AdmissionApp; admissionUrl: string };
+  try {
+    const tls = await loadTls(server, options.certificates, options.signal);
+    const admission = buildAdmissionApp({ server, tls: tls.material, context: store.context, metrics, logger: logger.child({ [LOG_KEYS.component]: 'admission' }) });
+    started = { tls, admission, admissionUrl: await listen(admission, server.host, server.port) };
+  } catch (error) {
+    await health.close();
+    throw error;
+  }
+  const { tls, admission, admissionUrl } = started;
+
+  const writeCa = (caCert: string): void => {
+    if (server.caOut !== undefined) writeFileSync(server.caOut, caCert);
+  };
+  if (tls.source !== 'files') writeCa(tls.caCert);
   const recordExpiry = (material: TlsMaterial): void => {
     metrics.setCertificateExpiry('serving', certificateExpiry(material.cert));
     if (material.clientCa !== undefined) metrics.setCertificateExpiry('client-ca', certificateExpiry(material.clientCa));
   };
   recordExpiry(tls.material);
-
-  const admissionUrl = await listen(admission, server.host, server.port);
-  const metricsUrl = await listen(health, server.metricsHost, server.metricsPort).catch(async (error: unknown) => {
-    await admission.close();
-    throw error;
-  });
+  // New material applies to new handshakes only; open connections keep theirs.
+  const apply = (material: TlsMaterial): void => {
+    admission.server.setSecureContext(secureContextOptions(material));
+    recordExpiry(material);
+  };
+  const tlsLogger = logger.child({ [LOG_KEYS.component]: 'tls' });
   const stopCertificates = tls.source === 'files'
-    ? watchCertificates({
-      files: tls.files,
-      apply: (material) => {
-        admission.server.setSecureContext(secureContextOptions(material));
-        recordExpiry(material);
-      },
-      logger: logger.child({ [LOG_KEYS.component]: 'tls' }),
-      pollMs: options.certificatePollMs ?? CERTIFICATE_POLL_MS,
-    })
-    : () => undefined;
+    ? watchCertificates({ files: tls.files, apply, logger: tlsLogger, pollMs: options.certificatePollMs ?? CERTIFICATE_POLL_MS })
+    : tls.source === 'self-managed'
+      ? followFeed(tls.feed, tls.material, (material, caBundle) => {
+        apply(material);
+        try {
+          writeCa(caBundle);
+        } catch (error) {
+          tlsLogger.warn({ [LOG_KEYS.err]: error }, `cannot write the new CA bundle to ${server.caOut}`);
+        }
+      }, tlsLogger)
+      : () => undefined;
   const watchSources = (): (() => void) => watchPolicySources(store.settings().config, reload, logger);
   let stopPolicyWatch = watchSources();
   function reload(): ReloadResult {
@@ -82,6 +112,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The new config may name other policy directories or another config file.
       stopPolicyWatch();
       stopPolicyWatch = watchSources();
+      options.onReload?.(store.settings());
     }
     return result;
   }
@@ -93,7 +124,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     [LOG_KEYS.metricsUrl]: metricsUrl,
     [LOG_KEYS.tls]: tls.source,
     [LOG_KEYS.clientAuth]: tls.material.clientCa !== undefined,
-    ...(caCert !== undefined && server.caOut !== undefined ? { [LOG_KEYS.caFile]: server.caOut } : {}),
+    ...(tls.source !== 'files' && server.caOut !== undefined ? { [LOG_KEYS.caFile]: server.caOut } : {}),
+    ...options.summary,
   }, 'stateguard serving');
 
   let closing: Promise<void> | undefined;
@@ -113,10 +145,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   return {
     admissionUrl,
     metricsUrl,
-    ...(caCert === undefined ? {} : { caCert }),
+    ...(tls.source === 'files' ? {} : { caCert: tls.caCert }),
     reload,
     close: () => (closing ??= shutdown()),
   };
+}
+
+/**
+ * Applies each new pair of a feed (the client CA stays as it was); a pair the TLS stack refuses is logged and the
+ * previous one kept. Catches up with a pair that arrived while HTTPS was starting. Returns the unsubscribe.
+ */
+function followFeed(feed: CertificateFeed, initial: TlsMaterial, apply: (material: TlsMaterial, caBundle: string) => void, logger: Logger): () => void {
+  let served: FedCertificate | undefined;
+  const follow = (pair: FedCertificate): void => {
+    if (pair === served) return;
+    served = pair;
+    try {
+      apply({ cert: pair.cert, key: pair.key, ...(initial.clientCa === undefined ? {} : { clientCa: initial.clientCa }) }, pair.caBundle);
+    } catch (error) {
+      logger.warn({ [LOG_KEYS.err]: error }, 'new serving certificate not usable; still serving the previous one');
+    }
+  };
+  const unsubscribe = feed.subscribe(follow);
+  const now = feed.current();
+  if (now !== undefined) follow(now);
+  return unsubscribe;
 }
 
 async function listen(app: { listen(options: { host: string; port: number; backlog: number }): Promise<string> }, host: string, port: number): Promise<string> {

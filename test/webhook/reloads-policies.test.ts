@@ -101,6 +101,6 @@ test('a change in a policy directory reloads by itself once the set is valid aga
 
 test('a change of the config file reloads by itself (action overrides apply)', async () => {
   writeFileSync(config, `policyDirs: [${JSON.stringify(policies)}]\npolicies:\n  team-label-required: { action: warn }\n`);
-  await eventually((response) => !denies(response, 'team-label-required') && (response.warnings ?? []).includes('[team-label-required] the StatefulSet has no team label'), 'team-label-required downgraded to warn');
+  await eventually((response) => !denies(response, 'team-label-required') && (response.warnings ?? []).includes('[team-label-required] the StatefulSet has no team label (fix: add the label team)'), 'team-label-required downgraded to warn');
   assert.ok(t.records.some((r) => r.msg === 'config and policies reloaded'));
 });

@@ -1,6 +1,7 @@
 /**
- * `stateguard serve` as a real child process on free loopback ports, with a fresh self-signed certificate:
- * what the e2e scenarios register as the API server's admission webhooks.
+ * `stateguard serve` as a real child process on free loopback ports, with a fresh self-signed certificate (or, given
+ * a kubeconfig, the self-managed one it keeps in the cluster): what the e2e scenarios register as the API server's
+ * admission webhooks.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,10 +25,14 @@ export interface StateguardOptions {
   /** Or the config itself, written to a file in the server's directory (JSON is YAML). */
   config?: Record<string, unknown>;
   /**
-   * Handed to the server as KUBECONFIG (config `cluster.kubeconfig`), so it can see the cluster (namespace labels,
-   * LOOKUP caches) where `serve` supports it. Without it the server runs offline and KUBECONFIG is unset.
+   * Handed to the server as --kubeconfig, which turns its cluster features on: lookup caches (LOOKUP policies,
+   * namespace labels), leader election, self-managed certificates (unless the config names certificate files; the
+   * namespace `cluster.namespace` must exist) and the background audit. Without it the server runs offline, and
+   * KUBECONFIG is unset either way.
    */
   kubeconfig?: string;
+  /** More `serve` arguments. */
+  args?: readonly string[];
   readyTimeoutMs?: number;
 }
 
@@ -51,8 +56,10 @@ export interface DecisionLine extends LogLine {
 export interface Stateguard {
   /** https://127.0.0.1:<port>: POST /validate and /mutate. */
   url: string;
-  /** The self-signed CA that signed the serving certificate (written by --ca-out). */
+  /** The CA (bundle) to trust, as --ca-out wrote it when the server was ready. */
   caPem: string;
+  /** The --ca-out file: the server rewrites it when a self-managed certificate's CA bundle changes. */
+  caPath: string;
   /** http://127.0.0.1:<port>: /healthz, /readyz, /metrics. */
   metricsUrl: string;
   pid: number;
@@ -84,9 +91,14 @@ export async function startStateguard(options: StateguardOptions = {}): Promise<
     configFile = join(dir, 'config.yaml');
     await writeFile(configFile, JSON.stringify(options.config, null, 2));
   }
-  const args = [MAIN, 'serve', '--port', '0', '--metrics-port', '0', '--ca-out', caPath, ...(configFile === undefined ? [] : ['--config', configFile])];
+  const args = [
+    MAIN, 'serve', '--port', '0', '--metrics-port', '0', '--ca-out', caPath,
+    ...(configFile === undefined ? [] : ['--config', configFile]),
+    ...(options.kubeconfig === undefined ? [] : ['--kubeconfig', options.kubeconfig]),
+    ...(options.args ?? []),
+  ];
   // env(1) execs the server in place (same pid, same process group), so processes.ts needs no env option.
-  const env = ['-u', 'KUBECONFIG', ...(options.kubeconfig === undefined ? [] : [`KUBECONFIG=${options.kubeconfig}`]), 'NO_COLOR=1'];
+  const env = ['-u', 'KUBECONFIG', 'NO_COLOR=1'];
   const managed = startProcess('stateguard', 'env', [...env, process.execPath, ...args], logPath);
 
   const removeDir = async (): Promise<void> => {
@@ -132,6 +144,7 @@ export async function startStateguard(options: StateguardOptions = {}): Promise<
     return {
       url,
       caPem,
+      caPath,
       metricsUrl,
       pid: managed.pid,
       logPath,

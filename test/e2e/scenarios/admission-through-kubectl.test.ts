@@ -27,7 +27,9 @@ let stateguard: Stateguard | undefined;
 
 before(async () => {
   cluster = await startCluster();
-  // The kubeconfig lets the server see namespace labels (stateguard.io/action) where `serve` supports it.
+  // With the kubeconfig the server runs in the cluster: it learns namespace labels (stateguard.io/action) and
+  // LOOKUP data from watches, and serves the certificate it keeps in its namespace (the one deploy/ creates).
+  await createNamespace('stateguard');
   stateguard = await startStateguard({ configFile: CONFIG_FILE, kubeconfig: cluster.kubeconfig });
   await registerWebhooks(cluster, stateguard);
 });
@@ -129,7 +131,8 @@ test('a corrected StatefulSet is created with the safe defaults injected; PodSec
   const warned = warnings(result.stderr);
   // The defaults (seccompProfile, allowPrivilegeEscalation, capabilities) leave only runAsNonRoot, whose mutator is opt-in.
   assert.deepEqual(warned.podSecurity, ['would violate PodSecurity "restricted:latest": runAsNonRoot != true (pod or container "nginx" must set securityContext.runAsNonRoot=true)']);
-  assert.deepEqual(warned.stateguard, ['memory-limit-required', 'pod-security-restricted', 'readiness-probe-required']);
+  // The LOOKUP policies see this cluster's caches: it has no StorageClass "standard", no Service "web" and no PDB.
+  assert.deepEqual(warned.stateguard, ['headless-service-exists', 'memory-limit-required', 'pdb-exists', 'pod-security-restricted', 'readiness-probe-required', 'storage-class-exists']);
   assert.deepEqual(warned.other, []);
 
   const stored = await getStatefulSet(namespace, 'web');
@@ -203,7 +206,7 @@ test('a server-side dry run gives the same verdicts and stores nothing', async (
   assert.deepEqual(dry.map((line) => `${line.webhook}:${line.decision}`), ['mutate:patch', 'validate:deny', 'mutate:patch', 'validate:allow']);
 });
 
-test('UPDATE: changing a volumeClaimTemplate is refused by the API server itself, before stateguard validates it', async () => {
+test('UPDATE: changing a volumeClaimTemplate is denied by the mutating webhook, explaining the --cascade=orphan path', async () => {
   const namespace = 'update-claims';
   await createNamespace(namespace);
   await kubectlOk(['apply', '-f', '-'], corrected(namespace));
@@ -212,19 +215,21 @@ test('UPDATE: changing a volumeClaimTemplate is refused by the API server itself
   bigger['spec'].volumeClaimTemplates[0].spec.resources.requests.storage = '2Gi';
   const result = await kubectl(['apply', '-f', '-'], bigger);
   assert.equal(result.code, 1, result.stderr);
-  // Answered by the API server's StatefulSet update validation, which runs between the mutating and the
-  // validating webhooks: stateguard's immutable-fields-unchanged explanation never reaches the user here.
-  assert.match(result.stderr, /The StatefulSet "web" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden/);
-  assert.doesNotMatch(result.stderr, /stateguard/);
+  // The API server's own StatefulSet update validation runs between the mutating and the validating webhooks, so
+  // immutable-fields-unchanged is enforced in the mutating one (enforceInMutatingWebhook): its explanation comes
+  // first, and the API server's terser "spec: Forbidden: updates to statefulset spec…" never does.
+  assert.match(result.stderr, /admission webhook "mutate\.stateguard\.io" denied the request: \[immutable-fields-unchanged\] spec\.volumeClaimTemplates: volumeClaimTemplates cannot change after creation \(to grow a volume, resize each PVC instead\); only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change \(fix: revert the field; to really change it, kubectl delete statefulset NAME --cascade=orphan \(pods and PVCs keep running\), then apply the new StatefulSet, which adopts the pods\)/);
+  assert.doesNotMatch(result.stderr, /updates to statefulset spec for fields other than/);
 
   const mutation = await server().waitForDecision('the mutating call for the update', (line) => line.webhook === 'mutate' && line.object === `${namespace}/web` && line.operation === 'UPDATE');
-  assert.equal(mutation.decision, 'allow', 'the mutating webhook is called first, and patches nothing: the update leaves the pod template alone');
+  assert.equal(mutation.decision, 'deny');
+  assert.deepEqual(mutation.findings, { 'immutable-fields-unchanged': 'deny' });
   // Log lines are written in order: later requests' lines show that none for this update is still on its way.
   const later = corrected(namespace);
   later['metadata'].name = 'later';
   await kubectlOk(['create', '--dry-run=server', '-f', '-'], later);
   await server().waitForDecision('a later request', (line) => line.webhook === 'validate' && line.object === `${namespace}/later`);
-  assert.deepEqual(decisionsFor(await server().decisions(), 'validate', `${namespace}/web`, 'UPDATE'), [], 'the validating webhook is never called');
+  assert.deepEqual(decisionsFor(await server().decisions(), 'validate', `${namespace}/web`, 'UPDATE'), [], 'a request denied by a mutating webhook goes no further');
   assert.equal((await getStatefulSet(namespace, 'web'))['spec'].volumeClaimTemplates[0].spec.resources.requests.storage, '1Gi');
 });
 

@@ -1,0 +1,145 @@
+/**
+ * The cluster side of `stateguard serve`: watched lookup caches, leader election on a Lease, self-managed
+ * certificates (only without certificate files) and the background audit. Started before the server, stopped after
+ * it has drained. Off unless asked for or running in a pod (src/config/cluster-access.ts): the server then runs
+ * exactly as it does on a laptop, with no cluster data.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { AuditPolicies } from '../audit/audit-statefulset.ts';
+import { startBackgroundAudit } from '../audit/background.ts';
+import { startCertificateManager } from '../cluster/certificates.ts';
+import { describeFailure } from '../cluster/cluster-error.ts';
+import { createEventRecorder } from '../cluster/events.ts';
+import { loadKube } from '../cluster/kube.ts';
+import { startLeaderElection } from '../cluster/leader.ts';
+import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
+import { clusterAccess } from '../config/cluster-access.ts';
+import { actionSettings, type ClusterConfig } from '../config/config.ts';
+import { createCertificateRelay } from '../webhook/certificate-feed.ts';
+import { LOG_KEYS } from '../webhook/log-keys.ts';
+import type { Settings } from '../webhook/policy-store.ts';
+import type { StartOptions } from '../webhook/start-server.ts';
+
+export interface ClusterFeatures {
+  /** What the server takes from the cluster. Off: only the summary saying why. */
+  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
+  /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */
+  stop(): Promise<void>;
+}
+
+/** After the admission drain (server.shutdownTimeoutMs), within the pod's termination grace period. */
+const STOP_TIMEOUT_MS = 5_000;
+const DAY_MS = 86_400_000;
+const SYNC_POLL_MS = 100;
+
+export function startClusterFeatures(initial: Settings, logger: Logger): ClusterFeatures {
+  const { config } = initial;
+  const access = clusterAccess(config.cluster);
+  if (!access.enabled) return { server: { summary: { [LOG_KEYS.cluster]: { features: [], reason: access.reason } } }, stop: async () => undefined };
+
+  const cluster = config.cluster;
+  const kube = loadKube({
+    ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: cluster.kubeconfig }),
+    ...(cluster.context === undefined ? {} : { context: cluster.context }),
+  });
+  const log = (component: string): Logger => logger.child({ [LOG_KEYS.component]: component });
+  const identity = cluster.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
+
+  const lookups = startLookupCache(kube, { log: log('lookups') });
+  const sync = syncGate(lookups, cluster, log('lookups'));
+  const leader = startLeaderElection(kube, {
+    namespace: cluster.namespace, name: cluster.leaseName, identity,
+    leaseDurationSeconds: cluster.leaseDurationSeconds, renewIntervalSeconds: cluster.leaseRenewSeconds, log: log('leader'),
+  });
+  // With certificate files (cert-manager, a mounted Secret) the server follows those; nothing here touches certificates.
+  const relay = config.server.tlsCert === undefined ? createCertificateRelay() : undefined;
+  const certificates = relay === undefined ? undefined : startCertificateManager(kube, {
+    namespace: cluster.namespace, secretName: cluster.certSecretName, webhookNames: cluster.webhookNames, dnsNames: config.server.dnsNames,
+    ...rotationTiming(cluster.certValidityDays * DAY_MS), leader, onCertificate: (certificate) => relay.publish(certificate), log: log('certificates'),
+  });
+  let policies = auditPolicies(initial);
+  const audit = startBackgroundAudit(kube, {
+    policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, log: log('audit'),
+    ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
+  });
+
+  const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), 'background-audit', ...(cluster.events.enabled ? ['events'] : [])];
+  return {
+    server: {
+      lookups: { lookup: lookups.lookup, namespaceLabels: (namespace) => lookups.namespaceLabels(namespace) },
+      ...(relay === undefined ? {} : { certificates: relay }),
+      ready: sync.ready,
+      onReload(settings) {
+        policies = auditPolicies(settings);
+        audit.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));
+      },
+      summary: {
+        [LOG_KEYS.cluster]: {
+          features, reason: access.reason, api: kube.server, identity, lease: `${cluster.namespace}/${cluster.leaseName}`,
+          ...(certificates === undefined ? {} : { certificate_secret: `${cluster.namespace}/${cluster.certSecretName}` }),
+        },
+      },
+    },
+    async stop() {
+      sync.stop();
+      const steps: readonly [string, () => Promise<void> | undefined][] = [
+        ['the background audit', () => audit.stop()],
+        ['the certificate manager', () => certificates?.stop()],
+        ['the leader election', () => leader.stop()],
+        ['the lookup caches', () => lookups.stop()],
+      ];
+      const stopAll = async (): Promise<void> => {
+        for (const [what, step] of steps) {
+          try {
+            await step();
+          } catch (error) {
+            logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, `${what} did not stop cleanly`);
+          }
+        }
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); });
+      if (await Promise.race([stopAll().then(() => false), timedOut])) logger.warn(`cluster features still stopping after ${STOP_TIMEOUT_MS} ms; not waiting for them`);
+      clearTimeout(timer);
+    },
+  };
+}
+
+function auditPolicies(settings: Settings): AuditPolicies {
+  return { set: settings.set, actions: actionSettings(settings.config) };
+}
+
+/**
+ * How often the leader checks the certificate Secret and the caBundles, and how long a new CA is trusted before its
+ * pair is served: at most 60 s and 30 s, shorter for short-lived certificates so a rotation always fits their
+ * last third (a 30 s certificate: checks every 1.5 s, switch after 3 s).
+ */
+function rotationTiming(validityMs: number): { validityMs: number; checkIntervalMs: number; switchDelayMs: number } {
+  return { validityMs, checkIntervalMs: Math.min(60_000, Math.max(1_000, validityMs / 20)), switchDelayMs: Math.min(30_000, validityMs / 10) };
+}
+
+/**
+ * Readiness waits for the lookup caches (when cluster.readinessWaitsForSync), at most syncTimeoutSeconds: a replica
+ * that cannot list a kind still serves, its LOOKUP policies skipping with the reason. Logs the sync, or at the bound
+ * what is missing (each failed list is logged as it happens). Returns the condition and a function that stops it.
+ */
+function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { ready: () => boolean; stop: () => void } {
+  const boundMs = cluster.syncTimeoutSeconds * 1000;
+  const startedAt = performance.now();
+  const elapsed = (): number => performance.now() - startedAt;
+  const poll = setInterval(() => {
+    if (lookups.synced()) {
+      log.info({ synced_ms: Math.round(elapsed()) }, 'lookup caches synced');
+    } else if (elapsed() >= boundMs) {
+      const pending = Object.entries(lookups.state().pending).map(([kind, failure]) => `${kind} (${failure?.message ?? 'not listed yet'})`);
+      log.warn(`lookup caches not synced after ${cluster.syncTimeoutSeconds} s (cluster.syncTimeoutSeconds): ${pending.join(', ')}; their policies skip until they are${cluster.readinessWaitsForSync ? '; ready anyway' : ''}`);
+    } else {
+      return;
+    }
+    clearInterval(poll);
+  }, SYNC_POLL_MS).unref();
+  const ready = cluster.readinessWaitsForSync ? () => lookups.synced() || elapsed() >= boundMs : () => true;
+  return { ready, stop: () => clearInterval(poll) };
+}
