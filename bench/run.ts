@@ -67,7 +67,12 @@ function saturation(url: string, file: string): { rps: number; spread: number; e
   return { rps: mean, spread, errors: runs.reduce((sum, r) => sum + r.errors, 0), runs };
 }
 
+/** The production form, as the container image runs it: compiled JavaScript, not TypeScript stripped at load. */
+const CLI = join(ROOT, 'dist/cli/main.js');
+
 async function main(): Promise<void> {
+  const build = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stdout}${build.stderr}`);
   const work = mkdtempSync(join(tmpdir(), 'stateguard-bench-'));
   const set = bodies();
   const files = { mixed: join(work, 'mixed.json'), clean: join(work, 'clean.json') };
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
 
   const baseline = await startChild([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m);
   const baselineUrl = `https://127.0.0.1:${baseline.match[1]}/`;
-  const server = await startChild([join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, { STATEGUARD_LOG_LEVEL: 'warn' });
+  const server = await startChild([CLI, 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, { STATEGUARD_LOG_LEVEL: 'warn' });
   const admission = server.match[1] ?? '';
   try {
     const base = saturation(baselineUrl, files.mixed);
@@ -130,7 +135,7 @@ function benchCli(work: string): { documents: number; seconds: number; peakRssMi
   const seedText = readFileSync(join(ROOT, 'examples/seed-statefulset.yaml'), 'utf8');
   for (let i = 0; i < CLI_DOCUMENTS; i++) writeFileSync(join(dir, `sts-${i}.yaml`), seedText.replace('name: web\n', `name: web-${i}\n`));
   const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', NODE, join(ROOT, 'src/cli/main.ts'), 'review', '-o', 'json', dir], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', NODE, CLI, 'review', '-o', 'json', dir], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const peakKiB = Number(result.stderr.trim().split('\n').pop());
   return { documents: CLI_DOCUMENTS, seconds, peakRssMiB: peakKiB / 1024, exitCode: result.status };

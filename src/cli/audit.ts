@@ -1,27 +1,15 @@
 /** `stateguard audit`: judge the StatefulSets of a live cluster, with the lookups the webhook has; optionally write PolicyReports. */
-import { Option, type Command } from 'commander';
 import { pino } from 'pino';
 import { scanCluster } from '../audit/scan.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { startLookupCache, type SyncState } from '../cluster/lookup-cache.ts';
-import { actionSettings, type Config, type ConfigInput } from '../config/config.ts';
+import { actionSettings, type Config } from '../config/config.ts';
 import type { PolicySet } from '../policy/index.ts';
 import { formatMarkdown } from '../report/markdown.ts';
-import { exitCode, FAIL_ON, type FailOn } from '../report/model.ts';
-import { formatOutput, OUTPUT_FORMATS } from './output.ts';
+import { exitCode } from '../report/model.ts';
+import { formatOutput } from './output.ts';
+import type { AuditFlags } from './audit-options.ts';
 import type { CommandIo } from './review.ts';
-
-export const AUDIT_FORMATS = [...OUTPUT_FORMATS, 'markdown'] as const;
-export type AuditFormat = (typeof AUDIT_FORMATS)[number];
-
-export interface AuditFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  output: AuditFormat;
-  writeReports: boolean;
-  failOn: FailOn;
-}
 
 export interface AuditOptions {
   readonly color: boolean;
@@ -31,22 +19,6 @@ export interface AuditOptions {
 
 /** How long to wait for the lookup caches before judging without the kinds still missing. */
 const LOOKUP_SYNC_MS = 30_000;
-
-export function withAuditOptions(command: Command): Command {
-  return command
-    .description('judge the StatefulSets of a live cluster with the same policies (and the lookups the webhook has)')
-    .option('--kubeconfig <files>', 'kubeconfig file(s), as in KUBECONFIG (default: KUBECONFIG, ~/.kube/config, in-cluster)')
-    .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('-n, --namespace <namespace>', 'only this namespace (default: all)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(AUDIT_FORMATS).default('text'))
-    .option('--write-reports', 'write a PolicyReport per StatefulSet (wgpolicyk8s.io/v1alpha2) and delete those of StatefulSets that are gone', false)
-    .addOption(new Option('--fail-on <level>', 'exit 1 on deny violations, or also on warnings').choices(FAIL_ON).default('deny'));
-}
-
-/** The cluster flags as the last config layer. */
-export function auditConfigInput(flags: AuditFlags): ConfigInput {
-  return { cluster: { ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }), ...(flags.context === undefined ? {} : { context: flags.context }) } };
-}
 
 export async function audit(config: Config, set: PolicySet, flags: AuditFlags, options: AuditOptions, io: CommandIo, version: string): Promise<number> {
   const kube = loadKube({

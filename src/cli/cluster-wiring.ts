@@ -15,29 +15,23 @@ import { createEventRecorder } from '../cluster/events.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { startLeaderElection } from '../cluster/leader.ts';
 import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
-import { clusterAccess } from '../config/cluster-access.ts';
+import type { ClusterAccess } from '../config/cluster-access.ts';
 import { actionSettings, type ClusterConfig } from '../config/config.ts';
 import { createCertificateRelay } from '../webhook/certificate-feed.ts';
 import { LOG_KEYS } from '../webhook/log-keys.ts';
 import type { Settings } from '../webhook/policy-store.ts';
-import type { StartOptions } from '../webhook/start-server.ts';
+import type { ClusterFeatures } from './cluster-features.ts';
 
-export interface ClusterFeatures {
-  /** What the server takes from the cluster. Off: only the summary saying why. */
-  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
-  /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */
-  stop(): Promise<void>;
-}
 
 /** After the admission drain (server.shutdownTimeoutMs), within the pod's termination grace period. */
 const STOP_TIMEOUT_MS = 5_000;
 const DAY_MS = 86_400_000;
 const SYNC_POLL_MS = 100;
 
-export function startClusterFeatures(initial: Settings, logger: Logger): ClusterFeatures {
+
+/** Starts the cluster side; `access` says cluster features are on (and why). */
+export function startClusterFeatures(initial: Settings, logger: Logger, access: ClusterAccess): ClusterFeatures {
   const { config } = initial;
-  const access = clusterAccess(config.cluster);
-  if (!access.enabled) return { server: { summary: { [LOG_KEYS.cluster]: { features: [], reason: access.reason } } }, stop: async () => undefined };
 
   const cluster = config.cluster;
   const kube = loadKube({

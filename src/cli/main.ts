@@ -7,7 +7,7 @@ import { BUILTIN_POLICY_DIR, loadPolicySet } from '../config/read-policies.ts';
 import { useColor } from '../config/terminal.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { FAIL_ON, type FailOn } from '../report/model.ts';
-import { audit, auditConfigInput, withAuditOptions, type AuditFlags } from './audit.ts';
+import { auditConfigInput, withAuditOptions, type AuditFlags } from './audit-options.ts';
 import { explain, listPolicies } from './catalog.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { review, type CommandIo } from './review.ts';
@@ -66,6 +66,8 @@ export function buildProgram(): Command {
   withAuditOptions(withPolicyOptions(program.command('audit')))
     .action(async (flags: PolicyFlags & AuditFlags) => {
       const { config, set } = loadSettings(flags, auditConfigInput(flags));
+      // client-node (about 90 MiB of a process's memory) is loaded only to audit.
+      const { audit } = await import('./audit.ts');
       process.exitCode = await audit(config, set, flags, { color: useColor(process.stdout), progress: process.stderr.isTTY }, io, VERSION);
     });
 

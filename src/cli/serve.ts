@@ -10,7 +10,8 @@ import { LOG_KEYS } from '../webhook/log-keys.ts';
 import { createLogger } from '../webhook/logger.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { startServer, type RunningServer } from '../webhook/start-server.ts';
-import { startClusterFeatures } from './cluster-wiring.ts';
+import { clusterAccess } from '../config/cluster-access.ts';
+import { withoutCluster } from './cluster-features.ts';
 import type { CommandIo } from './review.ts';
 
 export interface ServeFlags {
@@ -65,7 +66,9 @@ export function serveConfigInput(flags: ServeFlags): ConfigInput {
 export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>): Promise<void> {
   const initial = load();
   const logger = createLogger(initial.config.log.level);
-  const cluster = startClusterFeatures(initial, logger);
+  const access = clusterAccess(initial.config.cluster);
+  // client-node (about 90 MiB of a process's memory) is loaded only when a cluster is used.
+  const cluster = access.enabled ? (await import('./cluster-wiring.ts')).startClusterFeatures(initial, logger, access) : withoutCluster(access);
   // A SIGTERM while HTTPS still waits for its first self-managed certificate ends the wait.
   const startup = new AbortController();
   const starting = startServer({ initial, load, logger, ...cluster.server, signal: startup.signal });

@@ -1,0 +1,16 @@
+/** What `serve` takes from its cluster side, and the cluster-free default (no client-node loaded for it). */
+import type { ClusterAccess } from '../config/cluster-access.ts';
+import { LOG_KEYS } from '../webhook/log-keys.ts';
+import type { StartOptions } from '../webhook/start-server.ts';
+
+export interface ClusterFeatures {
+  /** What the server takes from the cluster. Off: only the summary saying why. */
+  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
+  /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */
+  stop(): Promise<void>;
+}
+
+/** Without cluster features: only the summary saying why. */
+export function withoutCluster(access: ClusterAccess): ClusterFeatures {
+  return { server: { summary: { [LOG_KEYS.cluster]: { features: [], reason: access.reason } } }, stop: async () => undefined };
+}
