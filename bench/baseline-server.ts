@@ -1,6 +1,6 @@
 /**
  * The physical limit for a Node webhook on this machine: a bare `https` server that parses the AdmissionReview and
- * answers a fixed `allowed: true`. Started as a child process by bench/run.ts; prints its port when listening.
+ * answers a fixed `allowed: true`. Started as a child process by bench/run.ts; prints its port on stderr when listening.
  */
 import { createServer } from 'node:https';
 import { generate } from 'selfsigned';
@@ -20,6 +20,6 @@ const server = createServer({ key: pems.private, cert: pems.cert, minVersion: 'T
 server.keepAliveTimeout = 120_000;
 server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
   const address = server.address();
-  process.stdout.write(`${typeof address === 'object' && address !== null ? address.port : 0}\n`);
+  process.stderr.write(`${typeof address === 'object' && address !== null ? address.port : 0}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -3,7 +3,7 @@
  * 10,000 documents, and server memory after 1 million requests. Prints a table and writes bench/results.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
@@ -21,15 +21,20 @@ const CLI_DOCUMENTS = 10_000;
 
 interface Load { requests: number; rps: number; errors: number; latencyMs: { p50: number; p99: number; p999: number; max: number } }
 
-async function startChild(args: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(NODE, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a server; its stdout (the decision log) goes to `logFile`, as a container runtime writes it to a file. */
+async function startChild(args: string[], ready: RegExp, logFile: string): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(NODE, args, { cwd: ROOT, stdio: ['ignore', openSync(logFile, 'w'), 'pipe'] });
   let seen = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${seen}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       seen += chunk.toString('utf8');
       const match = ready.exec(seen);
-      if (match) { clearTimeout(timer); resolvePromise({ child, match }); }
+      if (!match) return;
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.stderr?.resume();
+      resolvePromise({ child, match });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -79,9 +84,10 @@ async function main(): Promise<void> {
   writeFileSync(files.mixed, JSON.stringify(set.mixed));
   writeFileSync(files.clean, JSON.stringify([set.clean]));
 
-  const baseline = await startChild([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m);
+  const baseline = await startChild([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m, join(work, 'baseline.log'));
   const baselineUrl = `https://127.0.0.1:${baseline.match[1]}/`;
-  const server = await startChild([CLI, 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, { STATEGUARD_LOG_LEVEL: 'warn' });
+  // Default logging (info: one decision line per request), as in production.
+  const server = await startChild([CLI, 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, join(work, 'stateguard.log'));
   const admission = server.match[1] ?? '';
   try {
     const base = saturation(baselineUrl, files.mixed);

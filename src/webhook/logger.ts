@@ -7,7 +7,12 @@ import { pino, type DestinationStream, type Logger } from 'pino';
  */
 const REDACT = ['key', 'cert', 'ca', 'clientCa', 'passphrase', 'env', 'tls.key', 'tls.cert', 'tls.ca', 'tls.clientCa'];
 
-/** Asynchronous writes (flushed on exit by pino), so logging never blocks the admission path. */
-export function createLogger(level: string, destination: DestinationStream = pino.destination({ sync: false })): Logger {
+/**
+ * Asynchronous writes (flushed on exit by pino), so logging never blocks the admission path. If stdout stops draining,
+ * the buffer stops at 64 MiB and further lines are dropped rather than growing the process until it is OOM-killed.
+ */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+export function createLogger(level: string, destination: DestinationStream = pino.destination({ sync: false, maxLength: MAX_BUFFERED_BYTES })): Logger {
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
 }
