@@ -1,4 +1,5 @@
 /** A fresh CA and a serving certificate it signs. The CA's key is discarded: that CA can never sign anything else. */
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
 
@@ -20,7 +21,8 @@ export async function issueCertificate(options: IssueOptions): Promise<IssuedCer
   const notAfterDate = new Date(notBeforeDate.getTime() + options.validityMs);
   // EC P-256: generated in milliseconds, where RSA keys would slow down every start and rotation.
   const common = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notBeforeDate, notAfterDate } as const;
-  const ca = await generate([{ name: 'commonName', value: `stateguard CA ${notBeforeDate.toISOString()}` }], {
+  // A name of its own per CA: with old and new CA in one bundle during a rotation, OpenSSL picks the issuer by name.
+  const ca = await generate([{ name: 'commonName', value: `stateguard CA ${notBeforeDate.toISOString()} ${randomBytes(4).toString('hex')}` }], {
     ...common,
     extensions: [
       { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },

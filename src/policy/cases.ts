@@ -48,11 +48,7 @@ function isolate(set: PolicySet, policy: Policy): PolicySet {
   const action: Action = policy.action === 'off' ? (policy.validate === undefined ? 'audit' : 'deny') : policy.action;
   const enabled = { ...policy, action };
   const schemas = new Map([...set.schemas].filter(([id]) => id === policy.id));
-  return compilePoliciesFrom(enabled, schemas);
-}
-
-function compilePoliciesFrom(policy: Policy, schemas: PolicySet['schemas']): PolicySet {
-  return { policies: [policy], byId: new Map([[policy.id, policy]]), schemas };
+  return { policies: [enabled], byId: new Map([[enabled.id, enabled]]), schemas };
 }
 
 function check(set: PolicySet, policy: Policy, testCase: PolicyCase): string[] {
