@@ -43,9 +43,7 @@ after(async () => {
 });
 
 async function kubectl(args: string[]): Promise<string> {
-  const result = await cluster.kubectl(args);
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
+  return (await cluster.kubectlOk(args)).stdout;
 }
 
 function rate(count: number, ms: number): string {

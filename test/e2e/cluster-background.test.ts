@@ -49,9 +49,7 @@ after(async () => {
 });
 
 async function kubectl(args: string[], input?: string): Promise<string> {
-  const result = await cluster.kubectl(args, input === undefined ? {} : { input });
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
+  return (await cluster.kubectlOk(args, input === undefined ? {} : { input })).stdout;
 }
 
 interface Report { metadata: { name: string }; scope: { name: string }; results: { policy: string }[] }

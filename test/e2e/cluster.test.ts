@@ -44,9 +44,7 @@ function statefulSet(name: string) {
 }
 
 async function kubectlOk(args: string[], input?: string): Promise<string> {
-  const result = await started().kubectl(args, input === undefined ? {} : { input });
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
+  return (await started().kubectlOk(args, input === undefined ? {} : { input })).stdout;
 }
 
 test('the apiserver reports the pinned Kubernetes version to a kubectl within the supported skew', async (t) => {

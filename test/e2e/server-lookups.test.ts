@@ -37,9 +37,7 @@ function server(): Stateguard {
 }
 
 async function kubectl(args: string[], input?: JsonObject): Promise<{ stdout: string; stderr: string }> {
-  const result = await cluster.kubectl(args, input === undefined ? {} : { input: JSON.stringify(input) });
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result;
+  return cluster.kubectlOk(args, input === undefined ? {} : { input: JSON.stringify(input) });
 }
 
 /** The policies of stateguard's `Warning: [policy] …` lines. */

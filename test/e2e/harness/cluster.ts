@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { controlPlaneBinaries } from './binaries.ts';
 import { registerCleanup } from './cleanup.ts';
 import { httpsGet } from './https.ts';
-import { runKubectl, writeKubeconfig } from './kubectl.ts';
+import { runKubectl, runKubectlOk, writeKubeconfig } from './kubectl.ts';
 import type { KubectlOptions, KubectlResult } from './kubectl.ts';
 import { createCa, createKeyPair, issueServingCert } from './pki.ts';
 import { freeLoopbackPorts } from './ports.ts';
@@ -35,6 +35,8 @@ export interface Cluster {
   /** From starting etcd to the apiserver's /readyz answering ok. */
   startupMs: number;
   kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
+  /** As `kubectl`, failing with the command and its stderr unless it exits 0. */
+  kubectlOk(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
   /** The apiserver's /metrics in Prometheus text format. */
   metrics(): Promise<string>;
   /** Stops both processes and removes `dir` (kept with STATEGUARD_E2E_KEEP=1). */
@@ -93,6 +95,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       pids: { etcd: etcd.pid, apiserver: apiserver.pid },
       startupMs,
       kubectl: (args, kubectlOptions) => runKubectl(kubeconfig, args, kubectlOptions),
+      kubectlOk: (args, kubectlOptions) => runKubectlOk(kubeconfig, args, kubectlOptions),
       async metrics() {
         const response = await get('/metrics');
         if (response.status !== 200) throw new Error(`GET ${server}/metrics answered ${response.status}: ${response.body}`);

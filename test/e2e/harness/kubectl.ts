@@ -44,3 +44,10 @@ export function runKubectl(kubeconfig: string, args: string[], options: KubectlO
     child.stdin.end(options.input ?? '');
   });
 }
+
+/** As `runKubectl`, failing with the command and its stderr unless it exits 0. */
+export async function runKubectlOk(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
+  const result = await runKubectl(kubeconfig, args, options);
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
+  return result;
+}

@@ -58,14 +58,16 @@ function corrected(namespace: string): Json {
   return object;
 }
 
-function kubectl(args: string[], input?: Json | string): Promise<KubectlResult> {
-  return cluster.kubectl(args, input === undefined ? {} : { input: typeof input === 'string' ? input : JSON.stringify(input) });
+function inputOf(input: Json | string | undefined): { input?: string } {
+  return input === undefined ? {} : { input: typeof input === 'string' ? input : JSON.stringify(input) };
 }
 
-async function kubectlOk(args: string[], input?: Json | string): Promise<KubectlResult> {
-  const result = await kubectl(args, input);
-  assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed:\n${result.stderr}`);
-  return result;
+function kubectl(args: string[], input?: Json | string): Promise<KubectlResult> {
+  return cluster.kubectl(args, inputOf(input));
+}
+
+function kubectlOk(args: string[], input?: Json | string): Promise<KubectlResult> {
+  return cluster.kubectlOk(args, inputOf(input));
 }
 
 async function createNamespace(name: string, labels: Record<string, string> = {}): Promise<void> {
