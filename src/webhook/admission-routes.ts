@@ -46,6 +46,22 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
 
   // Admission speaks JSON only: without this, fastify would also accept text/plain.
   app.removeContentTypeParser('text/plain');
+  // fastify's JSON parser scans every body with two regular expressions after parsing it, for prototype poisoning.
+  // A body that contains neither key nor any \u escape (which could spell one) cannot poison anything, so it goes
+  // straight to JSON.parse; any other body still takes fastify's checked parser and its errors.
+  const checkedJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, parsed) => {
+    const text = body as string;
+    if (text.length === 0 || text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) return checkedJson(request, text, parsed);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return checkedJson(request, text, parsed);
+    }
+    parsed(null, value);
+  });
 
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     const webhook = webhookOf(request);

@@ -234,3 +234,21 @@ test('metrics count requests by webhook, operation and decision, and policy resu
   assert.match(text, /stateguard_policy_results_total\{policy="name-length",result="pass",action="deny"\} 2/);
   assert.match(text, /process_cpu_user_seconds_total/);
 });
+
+test('policy result counts stay cumulative across scrapes (they are handed to prom-client at each scrape)', async () => {
+  const { review, metrics } = await testApp();
+  await review('validate', admissionReview(seed()));
+  assert.match(await metrics.registry.metrics(), /stateguard_policy_results_total\{policy="storage-class-required",result="fail",action="deny"\} 1\n/);
+  await review('validate', admissionReview(seed()));
+  await review('validate', admissionReview(seed()));
+  const text = await metrics.registry.metrics();
+  assert.match(text, /stateguard_policy_results_total\{policy="storage-class-required",result="fail",action="deny"\} 3\n/);
+  assert.match(text, /stateguard_policy_results_total\{policy="name-length",result="pass",action="deny"\} 3\n/);
+});
+
+test('a JSON content type with a charset parameter is parsed like plain application/json', async () => {
+  const { app } = await testApp();
+  const response = await app.inject({ method: 'POST', url: '/validate', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: JSON.stringify(admissionReview(seed(), { uid: 'charset-1' })) });
+  assert.equal(response.statusCode, 200, response.body);
+  assert.equal((response.json() as { response: AdmissionResponse }).response.uid, 'charset-1');
+});

@@ -28,6 +28,9 @@ export const BAD_REQUESTS: readonly BadRequest[] = [
   { name: 'malformed JSON', path: '/validate', body: '{"apiVersion": "admission.k8s.io/v1", "kind": ', status: 400, code: 'ERR_JSON', message: /not valid JSON/ },
   { name: 'an empty body', path: '/mutate', body: '', status: 400, code: 'ERR_JSON', message: /body is empty/ },
   { name: 'a prototype-poisoning body', path: '/validate', body: '{"__proto__": {"allowed": true}}', status: 400, code: 'ERR_JSON', message: /not valid JSON/ },
+  // The parser's fast path skips the poisoning check only for bodies with neither key nor a \u escape in them.
+  { name: 'a prototype-poisoning key spelt with escapes', path: '/mutate', body: '{"\\u005f_proto__": {"allowed": true}}', status: 400, code: 'ERR_JSON', message: /not valid JSON/ },
+  { name: 'a constructor-poisoning body', path: '/validate', body: '{"constructor": {"prototype": {"allowed": true}}}', status: 400, code: 'ERR_JSON', message: /not valid JSON/ },
   { name: 'admission.k8s.io/v1beta1', path: '/validate', body: edited((r) => { r.apiVersion = 'admission.k8s.io/v1beta1'; }), status: 400, code: 'ERR_REVIEW_API_VERSION', message: /apiVersion must be admission\.k8s\.io\/v1/ },
   { name: 'a missing request.uid', path: '/validate', body: edited((r) => { delete r.request['uid']; }), status: 400, code: 'ERR_REVIEW_UID', message: /request\.uid/ },
   { name: 'a null object', path: '/mutate', body: edited((r) => { r.request['object'] = null; }), status: 400, code: 'ERR_REVIEW_OBJECT', message: /request\.object must be a StatefulSet object, got null/ },
