@@ -39,8 +39,29 @@ export function capWarnings(warnings: readonly string[]): readonly string[] {
 
 /** Runs of whitespace and control characters (newlines included) become one space; past `max` characters, an ellipsis. */
 export function oneLine(text: string, max = Number.POSITIVE_INFINITY): string {
-  // Most messages are already one clean line: test before rewriting (this runs for every finding of every request).
   // eslint-disable-next-line no-control-regex
-  const flat = /[^\S ]|[\u0000-\u001f\u007f]| {2}|^ | $/.test(text) ? text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim() : text;
+  const flat = needsFlattening(text) ? text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim() : text;
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
+
+/**
+ * Whether `text` has a control character, whitespace other than a single inner space, or a leading or trailing
+ * space. Most messages are already one clean line and this runs for every finding of every request: a scan of
+ * the characters costs a fraction of the equivalent regular expression.
+ */
+function needsFlattening(text: string): boolean {
+  const last = text.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20) {
+      if (i === 0 || i === last || text.charCodeAt(i + 1) === 0x20) return true;
+    } else if (code < 0x20 || code === 0x7f) {
+      return true;
+    } else if (code > 0x7f && WIDE_WHITESPACE.test(text[i] ?? '')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const WIDE_WHITESPACE = /\s/;

@@ -1,5 +1,6 @@
 /** Mutate, then validate the mutated object, as the API server does: one pure function for every surface. */
 import { DEFAULT_ACTION_SETTINGS, readExemption, resolveAction, type Exemption } from './actions.ts';
+import type { CheckContext } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
 import type { PolicySet } from './compile.ts';
 import { StateguardError } from './errors.ts';
@@ -32,14 +33,27 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   const settings = options.actions ?? DEFAULT_ACTION_SETTINGS;
   const namespace = request.namespace ?? (asString(asObject(object['metadata'])['namespace']) ?? 'default');
   const exemption = readExemption(object, namespace, settings);
-  const applicable = set.policies.filter((p) => p.targets.includes(target) && p.operations.includes(request.operation));
-  const actionOf = (policy: Policy): Action => resolveAction(policy, settings, request.namespaceLabels);
+  const applicable = applicableOf(set, target, request.operation);
+  const actions = new Map<Policy, Action>();
+  const actionOf = (policy: Policy): Action => {
+    let action = actions.get(policy);
+    if (action === undefined) actions.set(policy, (action = resolveAction(policy, settings, request.namespaceLabels)));
+    return action;
+  };
 
   const mutation = target === 'StatefulSet' && options.skipMutation !== true
     ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && !isExempt(exemption, p.id)), object, request)
     : { draft: object, patch: [], acted: [], errors: [] };
   const subject = options.validateMutated === false ? object : mutation.draft;
 
+  const base: CheckBase = {
+    object: subject,
+    oldObject: isObject(request.oldObject) ? request.oldObject : undefined,
+    operation: request.operation,
+    target,
+    namespace,
+    lookup: request.lookup,
+  };
   const results: PolicyResult[] = [];
   for (const policy of applicable) {
     const action = actionOf(policy);
@@ -50,16 +64,31 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     }
     if (policy.validate === undefined || action === 'off') continue;
     if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
-    results.push(validateOne(set, policy, action, subject, request, namespace, target, exemption));
+    results.push(validateOne(set, policy, action, base, exemption));
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
 }
+
+/** The policies for a target and operation, worked out once per compiled set (every request asks the same question). */
+const APPLICABLE = new WeakMap<PolicySet, Map<string, readonly Policy[]>>();
+
+function applicableOf(set: PolicySet, target: Target, operation: EvaluationRequest['operation']): readonly Policy[] {
+  let byKey = APPLICABLE.get(set);
+  if (byKey === undefined) APPLICABLE.set(set, (byKey = new Map()));
+  const key = `${target} ${operation}`;
+  let policies = byKey.get(key);
+  if (policies === undefined) byKey.set(key, (policies = set.policies.filter((p) => p.targets.includes(target) && p.operations.includes(operation))));
+  return policies;
+}
+
+/** What every check of one evaluation sees; each check adds its policy's params and fix. */
+type CheckBase = Omit<CheckContext, 'params' | 'fix'>;
 
 function isExempt(exemption: Exemption | undefined, id: string): boolean {
   return exemption !== undefined && exemption.honoured && exemption.policies.has(id);
 }
 
-function validateOne(set: PolicySet, policy: Policy, action: Action, subject: JsonObject, request: EvaluationRequest, namespace: string, target: Target, exemption: Exemption | undefined): PolicyResult {
+function validateOne(set: PolicySet, policy: Policy, action: Action, base: CheckBase, exemption: Exemption | undefined): PolicyResult {
   if (isExempt(exemption, policy.id)) return resultOf(policy, action, 'skip', [], `exempted: ${exemption?.reason ?? ''}`);
   const validate = policy.validate;
   if (validate === undefined) return resultOf(policy, action, 'pass', []);
@@ -68,14 +97,15 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, subject: Js
     if (validate.check !== undefined) {
       const check = CHECKS.get(validate.check);
       if (check === undefined) throw new Error(`unknown check ${validate.check}`);
+      // One shape for every check's context (a spread per policy made the call sites megamorphic).
       const outcome = check.run({
-        object: subject,
-        ...(isObject(request.oldObject) ? { oldObject: request.oldObject } : {}),
-        operation: request.operation,
-        target,
-        namespace,
+        object: base.object,
+        oldObject: base.oldObject,
+        operation: base.operation,
+        target: base.target,
+        namespace: base.namespace,
+        lookup: base.lookup,
         params: validate.params,
-        ...(request.lookup === undefined ? {} : { lookup: request.lookup }),
         fix: validate.fix,
       });
       if (!Array.isArray(outcome)) return resultOf(policy, action, 'skip', [], (outcome as { skip: string }).skip);
@@ -83,13 +113,13 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, subject: Js
     } else {
       const schema = set.schemas.get(policy.id);
       if (schema === undefined) throw new Error('schema rule was not compiled');
-      violations = runSchemaRule(validate, schema, subject);
+      violations = runSchemaRule(validate, schema, base.object);
     }
   } catch (error) {
     return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const notHonoured = exemption !== undefined && !exemption.honoured && exemption.policies.has(policy.id)
-    ? (exemption.reason === '' ? 'exemption not honoured: it gives no reason' : `exemption not honoured: exemptions are not allowed in namespace ${namespace}`)
+    ? (exemption.reason === '' ? 'exemption not honoured: it gives no reason' : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`)
     : undefined;
   if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured);
   return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured);

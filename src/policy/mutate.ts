@@ -32,7 +32,10 @@ export function mutate(policies: readonly Policy[], object: JsonObject, request:
     const failed = new Set(result.errors.map((e) => e.policy));
     result = { ...runAll(runnable.filter((p) => !failed.has(p.id)), object, request), errors: result.errors };
   }
-  if (result.acted.length > 0 && request.operation === 'CREATE') stamp(result.draft, result.acted);
+  // A mutator reports whether it changed the draft (test/policy/mutator-contract.test.ts holds each to that), so
+  // when none did there is nothing to diff: the draft equals the object and the patch is empty.
+  if (result.acted.length === 0) return { ...result, draft: object, patch: [] };
+  if (request.operation === 'CREATE') stamp(result.draft, result.acted);
   return { ...result, patch: diff(object, result.draft) };
 }
 

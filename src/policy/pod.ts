@@ -20,6 +20,12 @@ export function podSpec(object: unknown): JsonObject {
   return asObject(asObject(asObject(asObject(object)['spec'])['template'])['spec']);
 }
 
+/** The pod spec itself when the StatefulSet has one (a mutator must not report edits to a detached empty object). */
+export function existingPodSpec(object: unknown): JsonObject | undefined {
+  const spec = asObject(asObject(asObject(object)['spec'])['template'])['spec'];
+  return isObject(spec) ? spec : undefined;
+}
+
 export function templateLabels(object: unknown): Record<string, unknown> {
   return asObject(asObject(asObject(asObject(object)['spec'])['template'])['metadata'])['labels'] as Record<string, unknown> ?? {};
 }

@@ -4,12 +4,12 @@ import type { JsonObject, LookupContext, Operation, Target, Violation } from '..
 export interface CheckContext {
   /** The StatefulSet (or Scale) being evaluated, after mutation when the caller asked for it. */
   readonly object: JsonObject;
-  readonly oldObject?: JsonObject;
+  readonly oldObject?: JsonObject | undefined;
   readonly operation: Operation;
   readonly target: Target;
   readonly namespace: string;
   readonly params: JsonObject;
-  readonly lookup?: LookupContext;
+  readonly lookup?: LookupContext | undefined;
   /** The policy's own fix text, used when a finding has no more specific one. */
   readonly fix: string;
 }

@@ -1,5 +1,5 @@
 import { asObject, ensureObject } from '../object-path.ts';
-import { allContainers, podSpec } from '../pod.ts';
+import { allContainers, existingPodSpec } from '../pod.ts';
 import type { Mutator } from './mutator.ts';
 
 /**
@@ -11,7 +11,8 @@ export const defaultRunAsNonRoot: Mutator = {
   scope: 'template',
   linuxOnly: false,
   apply({ draft }) {
-    const spec = podSpec(draft);
+    const spec = existingPodSpec(draft);
+    if (spec === undefined) return false;
     if (asObject(spec['securityContext'])['runAsNonRoot'] !== undefined) return false;
     if (allContainers(spec).some((ref) => asObject(ref.container['securityContext'])['runAsNonRoot'] !== undefined)) return false;
     ensureObject(spec, 'securityContext')['runAsNonRoot'] = true;

@@ -1,5 +1,5 @@
 import { asObject, ensureObject, isObject } from '../object-path.ts';
-import { allContainers, podSpec } from '../pod.ts';
+import { allContainers, existingPodSpec } from '../pod.ts';
 import type { Mutator } from './mutator.ts';
 
 /** Pod-level seccomp RuntimeDefault, only when neither the pod nor any container sets a profile. */
@@ -8,7 +8,8 @@ export const defaultSeccompProfile: Mutator = {
   scope: 'template',
   linuxOnly: true,
   apply({ draft }) {
-    const spec = podSpec(draft);
+    const spec = existingPodSpec(draft);
+    if (spec === undefined) return false;
     if (isObject(asObject(spec['securityContext'])['seccompProfile'])) return false;
     if (allContainers(spec).some((ref) => asObject(ref.container['securityContext'])['seccompProfile'] !== undefined)) return false;
     ensureObject(spec, 'securityContext')['seccompProfile'] = { type: 'RuntimeDefault' };

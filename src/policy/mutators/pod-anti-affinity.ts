@@ -1,5 +1,5 @@
 import { asObject, ensureObject, isObject } from '../object-path.ts';
-import { podSpec, replicasOf } from '../pod.ts';
+import { existingPodSpec, replicasOf } from '../pod.ts';
 import { selectorIsEmpty } from '../checks/selector-matches-template.ts';
 import type { Mutator } from './mutator.ts';
 
@@ -23,7 +23,8 @@ export const podAntiAffinity: Mutator = {
   apply({ draft, params }) {
     const selector = asObject(draft['spec'])['selector'];
     if (replicasOf(draft) < 2 || !isObject(selector) || selectorIsEmpty(selector)) return false;
-    const spec = podSpec(draft);
+    const spec = existingPodSpec(draft);
+    if (spec === undefined) return false;
     if (asObject(spec['affinity'])['podAntiAffinity'] !== undefined) return false;
     const labelSelector = structuredClone(selector);
     const topologyKey = typeof params['topologyKey'] === 'string' ? params['topologyKey'] : 'kubernetes.io/hostname';

@@ -1,5 +1,5 @@
 import { asObject, isObject } from '../object-path.ts';
-import { podSpec } from '../pod.ts';
+import { existingPodSpec } from '../pod.ts';
 import { selectorIsEmpty } from '../checks/selector-matches-template.ts';
 import type { Mutator } from './mutator.ts';
 
@@ -20,7 +20,8 @@ export const topologySpreadZone: Mutator = {
   apply({ draft, params }) {
     const selector = asObject(draft['spec'])['selector'];
     if (!isObject(selector) || selectorIsEmpty(selector)) return false;
-    const spec = podSpec(draft);
+    const spec = existingPodSpec(draft);
+    if (spec === undefined) return false;
     if (spec['topologySpreadConstraints'] !== undefined) return false;
     spec['topologySpreadConstraints'] = [{
       maxSkew: typeof params['maxSkew'] === 'number' ? params['maxSkew'] : 1,
