@@ -1,4 +1,4 @@
-/** The load generator, run in its own process: autocannon against one URL with the given bodies; prints JSON. */
+/** The closed-loop load generator, run in its own process: autocannon against one URL with the given bodies; prints JSON. */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 
@@ -8,8 +8,6 @@ interface LoadSpec {
   readonly connections: number;
   readonly durationSeconds?: number;
   readonly amount?: number;
-  /** Fixed overall rate (requests/s); autocannon then corrects latencies for coordinated omission. */
-  readonly overallRate?: number;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -21,7 +19,6 @@ const result = await autocannon({
   connections: spec.connections,
   pipelining: 1,
   ...(spec.amount === undefined ? { duration: spec.durationSeconds ?? 10 } : { amount: spec.amount }),
-  ...(spec.overallRate === undefined ? {} : { overallRate: spec.overallRate }),
   requests: bodies.map((body) => ({ body })),
 });
 process.stdout.write(JSON.stringify({

@@ -1,0 +1,3 @@
+module stateguard.dev/bench/loadgen
+
+go 1.22
