@@ -1,6 +1,5 @@
 /** Reads an AdmissionReview body into a Review, or names the first problem with it. Never throws. */
-import { OPERATIONS, type Operation, type Target, type UserInfo } from '../policy/index.ts';
-import { isObject } from '../policy/object-path.ts';
+import { isObject, OPERATIONS, type Operation, type Target, type UserInfo } from '../policy/index.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type Review } from './types.ts';
 

@@ -9,4 +9,5 @@ export { MUTATED_ANNOTATION } from './mutate.ts';
 export { CHECKS } from './checks/index.ts';
 export { MUTATORS } from './mutators/index.ts';
 export { escapePointer } from './diff.ts';
+export { isObject } from './object-path.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';
