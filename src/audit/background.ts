@@ -14,6 +14,7 @@ import type { WatchedKind } from '../cluster/watched-kind.ts';
 import type { JsonObject, PolicyResult } from '../policy/index.ts';
 import { auditStatefulSet, type AuditPolicies, type ClusterView } from './audit-statefulset.ts';
 import { createWorkQueue } from './work-queue.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface BackgroundAuditOptions {
   /** The policies in force now: read at every evaluation, so a reload applies at the next rescan. */
@@ -44,7 +45,7 @@ interface Active {
 
 export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions): BackgroundAudit {
   const { log } = options;
-  const queue = createWorkQueue(WRITE_CONCURRENCY, (key, error) => log.warn({ object: key, err: String(error) }, 'PolicyReport not updated; retried at the next change or rescan'));
+  const queue = createWorkQueue(WRITE_CONCURRENCY, (key, error) => log.warn({ [LOG_KEYS.object]: key, [LOG_KEYS.err]: String(error) }, 'PolicyReport not updated; retried at the next change or rescan'));
   let active: Active | undefined;
 
   const judge = (state: Active, object: JsonObject): void => {
@@ -109,13 +110,13 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
 
   const onLeadership = (leader: boolean): void => {
     const change = leader ? activate() : deactivate();
-    change.catch((error: unknown) => log.warn({ err: String(error) }, leader ? 'background audit did not start; retrying at the next interval' : 'background audit did not stop cleanly'));
+    change.catch((error: unknown) => log.warn({ [LOG_KEYS.err]: String(error) }, leader ? 'background audit did not start; retrying at the next interval' : 'background audit did not stop cleanly'));
   };
   const unsubscribe = options.leader.onChange(onLeadership);
   if (options.leader.isLeader()) onLeadership(true);
   const interval = setInterval(() => {
     if (active === undefined && options.leader.isLeader()) onLeadership(true);
-    else rescan().catch((error: unknown) => log.warn({ err: String(error) }, 'background rescan failed'));
+    else rescan().catch((error: unknown) => log.warn({ [LOG_KEYS.err]: String(error) }, 'background rescan failed'));
   }, options.intervalMs).unref();
 
   return {

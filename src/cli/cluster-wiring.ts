@@ -18,7 +18,7 @@ import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import { actionSettings, type ClusterConfig } from '../config/config.ts';
 import { createCertificateRelay } from '../webhook/certificate-feed.ts';
-import { LOG_KEYS } from '../webhook/log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import type { ClusterFeatures } from './cluster-features.ts';
 
@@ -125,7 +125,7 @@ function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { 
   const elapsed = (): number => performance.now() - startedAt;
   const poll = setInterval(() => {
     if (lookups.synced()) {
-      log.info({ synced_ms: Math.round(elapsed()) }, 'lookup caches synced');
+      log.info({ [LOG_KEYS.syncedMs]: Math.round(elapsed()) }, 'lookup caches synced');
     } else if (elapsed() >= boundMs) {
       const pending = Object.entries(lookups.state().pending).map(([kind, failure]) => `${kind} (${failure?.message ?? 'not listed yet'})`);
       log.warn(`lookup caches not synced after ${cluster.syncTimeoutSeconds} s (cluster.syncTimeoutSeconds): ${pending.join(', ')}; their policies skip until they are${cluster.readinessWaitsForSync ? '; ready anyway' : ''}`);

@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { ConfigInput } from '../config/config.ts';
-import { LOG_KEYS } from '../webhook/log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 import { createLogger } from '../webhook/logger.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { startServer, type RunningServer } from '../webhook/start-server.ts';

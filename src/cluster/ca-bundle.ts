@@ -1,6 +1,7 @@
 /** Puts a CA bundle into every webhook of stateguard's mutating and validating webhook configurations. */
 import { clusterError, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface WebhookNames {
   readonly mutating: string;
@@ -30,7 +31,7 @@ export async function patchCaBundles(kube: Kube, names: WebhookNames, bundlePem:
       changed.push(`${kind}/${name}`);
     } catch (error) {
       if (httpStatus(error) !== 404) throw clusterError(kube.server, `cannot set the caBundle of ${kind} ${name}`, error);
-      log.warn({ kind, object: name }, `${kind} ${name} is not installed; its caBundle is set once it is`);
+      log.warn({ [LOG_KEYS.kind]: kind, [LOG_KEYS.object]: name }, `${kind} ${name} is not installed; its caBundle is set once it is`);
     }
   }
   return changed;

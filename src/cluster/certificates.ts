@@ -12,6 +12,7 @@ import { clusterError, describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { LeaderElector } from './leader.ts';
 import { watchKind } from './watched-kind.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface ServingCertificate {
   readonly cert: string;
@@ -66,11 +67,11 @@ export function startCertificateManager(kube: Kube, options: CertificateOptions)
     try {
       notAfter = new X509Certificate(data.cert).validToDate;
     } catch (error) {
-      log.warn({ object: `${namespace}/${name}`, err: String(error) }, 'the Secret holds no readable certificate; the leader replaces it');
+      log.warn({ [LOG_KEYS.object]: `${namespace}/${name}`, [LOG_KEYS.err]: String(error) }, 'the Secret holds no readable certificate; the leader replaces it');
       return;
     }
     served = { cert: data.cert, key: data.key, caBundle: data.caBundle, notAfter };
-    log.info({ object: `${namespace}/${name}`, expires: served.notAfter.toISOString() }, 'serving certificate loaded from the Secret');
+    log.info({ [LOG_KEYS.object]: `${namespace}/${name}`, [LOG_KEYS.expires]: served.notAfter.toISOString() }, 'serving certificate loaded from the Secret');
     options.onCertificate(served);
   };
   secret.on('add', deliver);
@@ -89,7 +90,7 @@ export function startCertificateManager(kube: Kube, options: CertificateOptions)
     let resourceVersion = stored?.metadata?.resourceVersion;
     const trustBundle = async (bundle: string): Promise<void> => {
       const changed = await patchCaBundles(kube, options.webhookNames, bundle, log);
-      if (changed.length > 0) log.info({ object: changed.join(', ') }, 'caBundle updated');
+      if (changed.length > 0) log.info({ [LOG_KEYS.object]: changed.join(', ') }, 'caBundle updated');
     };
     for (let steps = 0; steps <= MAX_STEPS; steps++) {
       // Before any step, the webhooks trust what the Secret says: a promote never serves a CA they lack.
@@ -104,7 +105,7 @@ export function startCertificateManager(kube: Kube, options: CertificateOptions)
         throw clusterError(kube.server, `cannot write the Secret ${namespace}/${name} (${next.step})`, error);
       }
       data = next.data;
-      log.info({ object: `${namespace}/${name}` }, `serving certificate: ${next.step}`);
+      log.info({ [LOG_KEYS.object]: `${namespace}/${name}` }, `serving certificate: ${next.step}`);
     }
   };
 
@@ -114,7 +115,7 @@ export function startCertificateManager(kube: Kube, options: CertificateOptions)
     return running;
   };
   const reconcileLogged = (): void => {
-    reconcile().catch((error: unknown) => log.warn({ err: describeFailure(error) }, 'certificate reconcile failed; retrying at the next check'));
+    reconcile().catch((error: unknown) => log.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'certificate reconcile failed; retrying at the next check'));
   };
   const interval = setInterval(reconcileLogged, options.checkIntervalMs ?? 60_000).unref();
   const unsubscribe = options.leader.onChange((leader) => { if (leader) reconcileLogged(); });

@@ -4,6 +4,7 @@ import { V1MicroTime } from '@kubernetes/client-node';
 import { clusterError } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { StatefulSetRef } from './policy-report-body.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface EventOptions {
   /** This replica, as the Event's reportingInstance. */
@@ -36,7 +37,7 @@ export function createEventRecorder(kube: Kube, options: EventOptions): EventRec
   return {
     async warn(statefulSet, reason, note) {
       if (!take()) {
-        options.log.debug({ object: `${statefulSet.namespace}/${statefulSet.name}`, reason }, 'Event dropped by the rate limit');
+        options.log.debug({ [LOG_KEYS.object]: `${statefulSet.namespace}/${statefulSet.name}`, [LOG_KEYS.reason]: reason }, 'Event dropped by the rate limit');
         return false;
       }
       const { namespace, name, uid } = statefulSet;

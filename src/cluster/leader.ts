@@ -7,6 +7,7 @@
 import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
 import { clusterError, describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface LeaderOptions {
   readonly namespace: string;
@@ -42,7 +43,7 @@ export function startLeaderElection(kube: Kube, options: LeaderOptions): LeaderE
   const setLeader = (value: boolean): void => {
     if (value === leader) return;
     leader = value;
-    log.info({ lease: `${namespace}/${name}`, holder: identity }, value ? 'became the leader' : 'no longer the leader');
+    log.info({ [LOG_KEYS.lease]: `${namespace}/${name}`, [LOG_KEYS.holder]: identity }, value ? 'became the leader' : 'no longer the leader');
     for (const listener of listeners) listener(value);
   };
 
@@ -88,7 +89,7 @@ export function startLeaderElection(kube: Kube, options: LeaderOptions): LeaderE
         setLeader(false);
       } else {
         if (leader && performance.now() - lastRenewal > renewDeadlineMs) setLeader(false);
-        log.warn({ lease: `${namespace}/${name}`, err: describeFailure(error) }, 'cannot acquire or renew the leader Lease');
+        log.warn({ [LOG_KEYS.lease]: `${namespace}/${name}`, [LOG_KEYS.err]: describeFailure(error) }, 'cannot acquire or renew the leader Lease');
       }
     }
     if (!stopped) timer = setTimeout(() => { running = tick(); }, options.renewIntervalSeconds * 1000).unref();

@@ -7,6 +7,7 @@ import type { JsonObject } from '../policy/index.ts';
 import { describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import { listAll } from './list-pages.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface WatchOptions {
   readonly log: ClusterLog;
@@ -82,7 +83,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
     failure = { ...(status === undefined ? {} : { status }), message: describeFailure(error) };
     if (stopped) return;
     const delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
-    options.log.warn({ kind: path, err: failure.message, retry_ms: delayMs }, `watch of ${path} failed; retrying`);
+    options.log.warn({ [LOG_KEYS.kind]: path, [LOG_KEYS.err]: failure.message, [LOG_KEYS.retryMs]: delayMs }, `watch of ${path} failed; retrying`);
     retry = setTimeout(() => void attempt(), delayMs);
     retry.unref();
   });

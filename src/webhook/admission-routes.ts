@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { admit, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
-import { LOG_KEYS } from './log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
 import { logProblem, problemBody, problemOfError } from './problem-of-error.ts';
 

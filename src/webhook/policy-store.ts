@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { AdmissionContext } from '../admission/index.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
-import { LOG_KEYS } from './log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 export interface Settings {
   readonly config: Config;

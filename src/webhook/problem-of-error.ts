@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { problem, type Problem } from '../admission/index.ts';
-import { LOG_KEYS } from './log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 
 /** Undefined for a fault of the server itself (5xx). */
 export function problemOfError(error: FastifyError, contentType: string | undefined, bodyLimitBytes: number): Problem | undefined {

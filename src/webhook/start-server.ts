@@ -10,7 +10,7 @@ import { buildAdmissionApp, type AdmissionApp } from './build-admission-app.ts';
 import { buildHealthApp } from './build-health-app.ts';
 import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
 import { loadTls, type InitialTls } from './load-tls.ts';
-import { LOG_KEYS } from './log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 import { createMetrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
 import { certificateExpiry, secureContextOptions, type TlsMaterial } from './tls-material.ts';

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { StateguardError } from '../policy/index.ts';
-import { LOG_KEYS } from './log-keys.ts';
+import { LOG_KEYS } from '../config/log-keys.ts';
 import { readTlsFiles, type TlsFiles } from './read-tls-files.ts';
 import type { TlsMaterial } from './tls-material.ts';
 import { filesOrVolumeSwap, watchDirectories } from './watch-directories.ts';

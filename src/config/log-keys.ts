@@ -1,4 +1,4 @@
-/** Every key of stateguard's server logs, in one place (gatekeeper style): dashboards and alerts query these. */
+/** Every key of stateguard's server logs (webhook and cluster), in one place: dashboards and alerts query these. */
 export const LOG_KEYS = {
   component: 'component',
   webhook: 'webhook',
@@ -30,4 +30,14 @@ export const LOG_KEYS = {
   files: 'files',
   signal: 'signal',
   err: 'err',
+  /** `namespace/name` of the leader Lease, and who holds it. */
+  lease: 'lease',
+  holder: 'holder',
+  /** When a certificate expires (ISO 8601). */
+  expires: 'expires',
+  /** Why an Event was dropped or emitted. */
+  reason: 'reason',
+  retryMs: 'retry_ms',
+  /** How long the lookup caches took to sync at start-up. */
+  syncedMs: 'synced_ms',
 } as const;
