@@ -119,7 +119,9 @@ test('a rotation keeps the old and the new CA in the caBundle until the old cert
   const { delivered } = start('stateguard-tls', leader, { validityMs: 9_000, switchDelayMs: 1_000, checkIntervalMs: 200 });
   const first = await eventually('the first pair', () => delivered[0]);
   const [oldCa] = bundleCertificates(first.caBundle);
-  assert.equal(await bundleWith(1), first.caBundle);
+  // The Secret is written (and watched) before the caBundles are patched: until then they still hold the CA of the
+  // deleted Secret, also a bundle of one. Wait for the new one rather than take the first single-CA bundle seen.
+  await eventually('both webhook configurations to trust the first CA', async () => ((await webhookBundle()) === first.caBundle ? true : undefined));
 
   const overlap = await bundleWith(2);
   const newCa = bundleCertificates(overlap).find((ca) => ca !== oldCa);
