@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { JsonObject } from '../../src/policy/index.ts';
+import { statefulSetOf } from '../helpers/statefulset.ts';
 import type { Cluster } from '../e2e/harness/cluster.ts';
 import { writeKubeconfig } from '../e2e/harness/kubectl.ts';
 
@@ -17,35 +18,24 @@ export interface StatefulSetOptions {
 
 /** A StatefulSet that every built-in policy passes, LOOKUP policies aside (they need its Service, PDB and StorageClass). */
 export function statefulSet(name: string, namespace: string, options: StatefulSetOptions = {}): JsonObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace },
-    spec: {
-      serviceName: name,
-      replicas: options.replicas ?? 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'app',
-            image: 'registry.k8s.io/pause:3.10',
-            ...(options.withoutRequests === true ? { resources: { limits: { memory: '64Mi' } } } : { resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '64Mi' } } }),
-            readinessProbe: { exec: { command: ['true'] } },
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
-          }],
-        },
-      },
-      volumeClaimTemplates: [{
-        metadata: { name: 'data' },
-        spec: { storageClassName: options.storageClassName ?? 'standard', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  return statefulSetOf(name, namespace, {
+    replicas: options.replicas ?? 1,
+    podSpec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'app',
+        image: 'registry.k8s.io/pause:3.10',
+        ...(options.withoutRequests === true ? { resources: { limits: { memory: '64Mi' } } } : { resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '64Mi' } } }),
+        readinessProbe: { exec: { command: ['true'] } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        volumeMounts: [{ name: 'data', mountPath: '/data' }],
       }],
     },
-  };
+    volumeClaimTemplates: [{
+      metadata: { name: 'data' },
+      spec: { storageClassName: options.storageClassName ?? 'standard', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }],
+  });
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails with the last value seen. */

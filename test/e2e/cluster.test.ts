@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import { pinnedVersions } from './harness/binaries.ts';
 import { startCluster } from './harness/cluster.ts';
 import type { Cluster } from './harness/cluster.ts';
+import type { JsonObject } from '../../src/policy/index.ts';
+import { statefulSetOf } from '../helpers/statefulset.ts';
 
 const namespace = 'e2e-cluster';
 
@@ -25,22 +27,8 @@ function started(): Cluster {
   return cluster;
 }
 
-function statefulSet(name: string) {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace },
-    spec: {
-      serviceName: name,
-      replicas: 2,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] },
-      },
-    },
-  };
+function statefulSet(name: string): JsonObject {
+  return statefulSetOf(name, namespace, { replicas: 2, podSpec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] } });
 }
 
 async function kubectlOk(args: string[], input?: string): Promise<string> {

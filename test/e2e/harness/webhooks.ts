@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
+import { statefulSetOf } from '../../helpers/statefulset.ts';
 import type { Cluster } from './cluster.ts';
 
 const WEBHOOKS_FILE = join(import.meta.dirname, '..', '..', '..', 'deploy', 'base', 'webhooks.yaml');
@@ -56,32 +57,21 @@ export async function deleteWebhooks(cluster: Kubectl): Promise<void> {
 
 /** A StatefulSet every built-in deny policy passes (min-replicas included) and the default mutators change. */
 function probeStatefulSet(name: string, namespace: string): Json {
-  const labels = { app: name };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    metadata: { name, namespace },
-    spec: {
-      serviceName: name,
-      replicas: 3,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [{
-            name: 'app',
-            image: 'registry.k8s.io/pause:3.10',
-            resources: { requests: { cpu: '10m', memory: '16Mi' } },
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
-          }],
-        },
-      },
-      volumeClaimTemplates: [{
-        metadata: { name: 'data' },
-        spec: { storageClassName: 'standard', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  return statefulSetOf(name, namespace, {
+    replicas: 3,
+    podSpec: {
+      containers: [{
+        name: 'app',
+        image: 'registry.k8s.io/pause:3.10',
+        resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        volumeMounts: [{ name: 'data', mountPath: '/data' }],
       }],
     },
-  };
+    volumeClaimTemplates: [{
+      metadata: { name: 'data' },
+      spec: { storageClassName: 'standard', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    }],
+  });
 }
 
 /**
