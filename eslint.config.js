@@ -2,14 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Folders (under src/) each folder may not import from, and packages it may not use. */
+/** Node built-ins that do I/O or reach the process: named bare (`fs`) or with the `node:` scheme, subpaths included. */
+const IO_BUILTINS = ['fs', 'process', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram', 'os', 'worker_threads', 'cluster'];
+const builtinPatterns = (names) => names.flatMap((name) => [name, `${name}/*`, `node:${name}`, `node:${name}/*`]);
+/** A package and every deep import of it (`@kubernetes/client-node/dist/...`). */
+const packagePatterns = (names) => names.flatMap((name) => [name, `${name}/*`]);
+
+const KUBE = ['@kubernetes/client-node'];
+const SERVER = ['fastify', '@fastify/*', 'pino', 'prom-client'];
+
+/** Folders (under src/) each folder may not import from, and packages (import patterns) it may not use. */
 const layers = {
-  policy: { folders: ['admission', 'webhook', 'cluster', 'audit', 'report', 'cli', 'config'], packages: ['fastify', '@kubernetes/client-node', 'pino', 'prom-client', 'node:fs', 'node:fs/promises', 'node:process', 'node:child_process', 'node:net', 'node:http', 'node:https'] },
-  admission: { folders: ['webhook', 'cluster', 'audit', 'report', 'cli'], packages: ['fastify', '@kubernetes/client-node'] },
-  report: { folders: ['webhook', 'cluster', 'audit', 'cli', 'admission'], packages: ['fastify', '@kubernetes/client-node'] },
-  config: { folders: ['webhook', 'cluster', 'audit', 'report', 'cli', 'admission'], packages: ['fastify', '@kubernetes/client-node'] },
-  webhook: { folders: ['cli', 'audit'], packages: ['@kubernetes/client-node'] },
-  audit: { folders: ['cli', 'webhook'], packages: ['@kubernetes/client-node'] },
+  policy: { folders: ['admission', 'webhook', 'cluster', 'audit', 'report', 'cli', 'config'], packages: [...packagePatterns([...KUBE, ...SERVER]), ...builtinPatterns(IO_BUILTINS)] },
+  admission: { folders: ['webhook', 'cluster', 'audit', 'report', 'cli'], packages: packagePatterns(['fastify', '@fastify/*', ...KUBE]) },
+  report: { folders: ['webhook', 'cluster', 'audit', 'cli', 'admission'], packages: packagePatterns(['fastify', '@fastify/*', ...KUBE]) },
+  config: { folders: ['webhook', 'cluster', 'audit', 'report', 'cli', 'admission'], packages: packagePatterns(['fastify', '@fastify/*', ...KUBE]) },
+  webhook: { folders: ['cli', 'audit'], packages: packagePatterns(KUBE) },
+  audit: { folders: ['cli', 'webhook'], packages: packagePatterns(KUBE) },
   cluster: { folders: ['cli', 'webhook', 'audit'], packages: [] },
 };
 
@@ -17,11 +26,17 @@ const layerRules = Object.entries(layers).map(([layer, { folders, packages }]) =
   files: [`src/${layer}/**/*.ts`],
   rules: {
     'no-restricted-imports': ['error', {
-      paths: packages.map((name) => ({ name, message: `src/${layer}/ must not use ${name} (DESIGN.md §1)` })),
-      patterns: folders.map((folder) => ({ group: [`../${folder}/*`, `../../${folder}/*`], message: `src/${layer}/ must not import src/${folder}/ (imports point inward, DESIGN.md §1)` })),
+      patterns: [
+        ...(packages.length === 0 ? [] : [{ group: packages, message: `src/${layer}/ must not use this package or built-in (DESIGN.md §1)` }]),
+        ...folders.map((folder) => ({ group: [`../${folder}/*`, `../../${folder}/*`], message: `src/${layer}/ must not import src/${folder}/ (imports point inward, DESIGN.md §1)` })),
+      ],
     }],
   },
 }));
+
+/** Where `process` may be touched; everywhere else it is reached only through an argument. */
+const PROCESS_FOLDERS = ['src/cli', 'src/config', 'src/webhook', 'src/audit', 'src/cluster', 'test', 'bench', 'scripts', 'bin'];
+const PROCESS_MESSAGE = `only ${PROCESS_FOLDERS.join(', ')} touch process`;
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.cache/', 'test/e2e/cluster/'] },
@@ -32,9 +47,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'only src/config/, src/cli/ and src/webhook/ touch process' }],
+      'no-restricted-globals': ['error', { name: 'process', message: PROCESS_MESSAGE }],
+      'no-restricted-properties': ['error',
+        { object: 'globalThis', property: 'process', message: PROCESS_MESSAGE },
+        { object: 'global', property: 'process', message: PROCESS_MESSAGE }],
     },
   },
-  { files: ['src/cli/**', 'src/config/**', 'src/webhook/**', 'src/audit/**', 'src/cluster/**', 'test/**', 'bench/**', 'scripts/**', 'bin/**'], rules: { 'no-restricted-globals': 'off' } },
+  { files: PROCESS_FOLDERS.map((folder) => `${folder}/**`), rules: { 'no-restricted-globals': 'off', 'no-restricted-properties': 'off' } },
   ...layerRules,
 );
