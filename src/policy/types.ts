@@ -73,8 +73,9 @@ export interface LookupContext {
   podDisruptionBudgets?(namespace: string): readonly JsonObject[] | undefined;
   limitRanges?(namespace: string): readonly JsonObject[] | undefined;
   /**
-   * When data is missing because the API server refused to list it (403): what was refused, for people
-   * (e.g. `list storageclasses: 403 Forbidden: …`). Undefined when it is only not there (offline, not synced).
+   * When data is missing because the API server refused to list it (403): the refusal, for people (e.g.
+   * `cannot list /apis/storage.k8s.io/v1/storageclasses at …: 403 Forbidden: …`). Undefined when the data is only
+   * not there (offline, not synced yet).
    */
   refused?(data: LookupData, namespace: string): string | undefined;
 }

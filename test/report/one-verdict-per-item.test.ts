@@ -17,7 +17,7 @@ function item(name: string, results: PolicyResult[]): ReviewItem {
 
 const passed = result('name-length', { result: 'pass' });
 const crashed = result('broken', { result: 'error', reason: 'check failed: boom' });
-const refused = result('storage-class-exists', { result: 'skip', skip: { cause: 'lookup-forbidden', lookup: 'storageClasses' }, reason: 'not evaluated: the API server refused to list storageclasses: 403 Forbidden' });
+const refused = result('storage-class-exists', { result: 'skip', skip: { cause: 'lookup-forbidden', lookup: 'storageClasses' }, reason: 'not evaluated, the lookup was refused: cannot list storageclasses: 403 Forbidden' });
 const offline = result('pdb-exists', { result: 'skip', skip: { cause: 'no-cluster-data', lookup: 'podDisruptionBudgets' }, reason: 'no cluster data: PodDisruptionBudgets are not known offline' });
 const report = (...items: ReviewItem[]): ReviewReport => ({ items, problems: [], skipped: {} });
 
@@ -42,13 +42,13 @@ test('a policy not evaluated because a lookup was refused is never a pass: INCOM
   assert.equal(exitCode(incomplete, 'deny'), 2);
   const text = formatText(incomplete, { color: false });
   assert.match(text, /^INCOMPLETE StatefulSet shop\/web /m);
-  assert.match(text, /storage-class-exists.*refused to list storageclasses: 403 Forbidden/);
+  assert.match(text, /storage-class-exists.*lookup was refused: cannot list storageclasses: 403 Forbidden/);
   assert.match(text, /0 clean/);
   assert.match(text, /1 not fully evaluated/);
   const markdown = formatMarkdown(incomplete, 'audit');
   assert.match(markdown, /^\| INCOMPLETE \| `shop\/web` \|/m);
-  assert.match(markdown, /^\| not evaluated \| `storage-class-exists` \| \| not evaluated: the API server refused/m);
-  assert.match(formatJunit(incomplete), /<error message="not evaluated: the API server refused/);
+  assert.match(markdown, /^\| not evaluated \| `storage-class-exists` \| \| not evaluated, the lookup was refused/m);
+  assert.match(formatJunit(incomplete), /<error message="not evaluated, the lookup was refused/);
   assert.equal(exitCode(report(item('web', [passed, offline])), 'deny'), 0, 'missing data offline is a skip, as before');
 });
 

@@ -25,7 +25,7 @@ export function missingData(context: Pick<CheckContext, 'lookup' | 'namespace'>,
   const refused = context.lookup?.refused?.(lookup, context.namespace);
   return refused === undefined
     ? { skip: { cause: 'no-cluster-data', lookup }, reason: `no cluster data: ${why}` }
-    : { skip: { cause: 'lookup-forbidden', lookup }, reason: `not evaluated: the API server refused to ${refused}` };
+    : { skip: { cause: 'lookup-forbidden', lookup }, reason: `not evaluated, the lookup was refused: ${refused}` };
 }
 
 export interface Check {
