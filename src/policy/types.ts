@@ -77,7 +77,7 @@ export interface LookupContext {
    * `cannot list /apis/storage.k8s.io/v1/storageclasses at …: 403 Forbidden: …`). Undefined when the data is only
    * not there (offline, not synced yet).
    */
-  refused?(data: LookupData, namespace: string): string | undefined;
+  refused?(data: LookupData): string | undefined;
 }
 
 export interface EvaluationRequest {

@@ -74,7 +74,7 @@ test('the background audit records the Event of the seed example, whose note is 
   try {
     const [note] = await eventually('the Event of seed', async () => { const found = await notes('seed'); return found.length > 0 ? found : undefined; });
     assert.ok(note?.endsWith('…'), 'the full note was longer than the limit');
-    assert.match(note ?? '', /^\[resource-requests-required\]|\[storage-class-required\]/m);
+    assert.match(note ?? '', /^\[memory-limit-required\] spec\.template/);
   } finally {
     await audit.stop();
   }

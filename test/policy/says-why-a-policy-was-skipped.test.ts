@@ -45,13 +45,13 @@ test('a LOOKUP policy whose data the API server refused skips with cause lookup-
   (object['spec'] as Record<string, unknown>)['replicas'] = 3;
   const lookup: LookupContext = {
     services: () => [],
-    refused: (data, namespace) => (data === 'services' ? undefined : `cannot list ${data} in namespace ${namespace}: 403 Forbidden`),
+    refused: (data) => (data === 'services' ? undefined : `cannot list ${data}: 403 Forbidden`),
   };
   const results = evaluate(set, { object, operation: 'CREATE', namespace: 'shop', lookup }, { actions: everywhere }).results;
   const pdb = results.find((r) => r.policy === 'pdb-exists');
   assert.equal(pdb?.result, 'skip');
   assert.deepEqual(pdb?.skip, { cause: 'lookup-forbidden', lookup: 'podDisruptionBudgets' });
-  assert.match(pdb?.reason ?? '', /^not evaluated, the lookup was refused: cannot list podDisruptionBudgets in namespace shop: 403 Forbidden$/);
+  assert.match(pdb?.reason ?? '', /^not evaluated, the lookup was refused: cannot list podDisruptionBudgets: 403 Forbidden$/);
   assert.deepEqual(results.find((r) => r.policy === 'storage-class-exists')?.skip, { cause: 'lookup-forbidden', lookup: 'storageClasses' });
   assert.notEqual(results.find((r) => r.policy === 'headless-service-exists')?.result, 'skip', 'the data that was read is used');
 });

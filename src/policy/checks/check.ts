@@ -21,8 +21,8 @@ export type CheckOutcome = readonly Violation[] | { readonly skip: Skip; readonl
  * The skip of a LOOKUP check whose data is missing: `lookup-forbidden` when the API server refused the list (the
  * refusal is named), otherwise `no-cluster-data` with `why` (e.g. "Services are not known offline").
  */
-export function missingData(context: Pick<CheckContext, 'lookup' | 'namespace'>, lookup: LookupData, why: string): CheckOutcome {
-  const refused = context.lookup?.refused?.(lookup, context.namespace);
+export function missingData(context: Pick<CheckContext, 'lookup'>, lookup: LookupData, why: string): CheckOutcome {
+  const refused = context.lookup?.refused?.(lookup);
   return refused === undefined
     ? { skip: { cause: 'no-cluster-data', lookup }, reason: `no cluster data: ${why}` }
     : { skip: { cause: 'lookup-forbidden', lookup }, reason: `not evaluated, the lookup was refused: ${refused}` };
