@@ -17,8 +17,7 @@ export function formatMarkdown(report: ReviewReport, title: string): string {
     out.push('', '| verdict | StatefulSet | deny violations | warnings | rule errors | not evaluated | skipped policies |', '|---|---|--:|--:|--:|--:|--:|');
     for (const item of report.items) {
       const rows = (kind: string) => flaggedResults(item.evaluation.results).filter((r) => resultLabel(r) === kind).reduce((n, r) => n + Math.max(1, r.violations.length), 0);
-      const skipped = item.evaluation.results.filter((r) => r.result === 'skip' && r.skip?.cause !== 'lookup-forbidden').length;
-      out.push(`| ${verdict(item)} | ${code(`${item.namespace}/${item.name}`)} | ${rows('fail')} | ${rows('warn')} | ${rows('error')} | ${rows(NOT_EVALUATED)} | ${skipped} |`);
+      out.push(`| ${verdict(item)} | ${code(`${item.namespace}/${item.name}`)} | ${rows('fail')} | ${rows('warn')} | ${rows('error')} | ${rows(NOT_EVALUATED)} | ${skippedOf(item).length} |`);
     }
   }
   for (const item of report.items) {
@@ -32,7 +31,7 @@ export function formatMarkdown(report: ReviewReport, title: string): string {
         out.push(`| ${result.result} | ${code(policy)} | ${code(v.path)} | ${cell(v.message)} | ${cell(v.fix)} |`);
       }
     }
-    const skipped = item.evaluation.results.filter((r) => r.result === 'skip' && r.skip?.cause !== 'lookup-forbidden');
+    const skipped = skippedOf(item);
     if (skipped.length > 0) out.push('', `Skipped: ${skipped.map((r) => `${code(r.policy)} (${cell(r.reason ?? 'skipped')})`).join(', ')}`);
   }
   if (report.problems.length > 0) {
@@ -47,6 +46,11 @@ function verdict(item: ReviewItem): string {
 }
 
 const NOT_EVALUATED = 'not evaluated';
+
+/** Skips a reader may accept (exempted, no cluster data); a refused lookup is flagged instead. */
+function skippedOf(item: ReviewItem): PolicyResult[] {
+  return item.evaluation.results.filter((r) => r.result === 'skip' && resultLabel(r) === 'skip');
+}
 
 function resultLabel(result: PolicyResult): string {
   return result.skip?.cause === 'lookup-forbidden' ? NOT_EVALUATED : result.result;
