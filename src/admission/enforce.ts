@@ -7,7 +7,7 @@
  * - `error`: never denies. A rule that crashes fails open for that policy only, so one broken rule cannot block
  *   every StatefulSet in the cluster; it becomes a warning, and the webhook logs and counts it.
  * - `skip` because of an honoured exemption: the `exempted` audit annotation.
- * - `skip` for lack of cluster data, and `pass`: nothing.
+ * - `skip` for lack of cluster data (missing or refused), and `pass`: nothing.
  *
  * Audit annotation keys carry no `/`: the API server records each as `<webhook name>/<key>` and drops keys with
  * a second slash, so `exempted` from the webhook `validate.stateguard.io` reads `validate.stateguard.io/exempted`.
@@ -18,10 +18,6 @@ import { auditValue, capWarnings, denialLine, findingWarning, warningLine } from
 export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt';
 
 const EXEMPTED_ANNOTATION = 'exempted';
-
-/** How the engine words the reasons this boundary reacts to (src/policy/evaluate.ts). */
-const EXEMPTED_REASON = 'exempted: ';
-const NOT_HONOURED_REASON = 'exemption not honoured';
 
 export interface Enforcement {
   readonly denials: readonly string[];
@@ -44,7 +40,7 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
     findings[result.policy] = action;
     switch (action) {
       case 'deny': {
-        const note = result.reason?.startsWith(NOT_HONOURED_REASON) === true ? result.reason : undefined;
+        const note = result.exemption?.honoured === false ? result.reason : undefined;
         denials.push(...result.violations.map((violation) => denialLine(result.policy, violation, note)));
         break;
       }
@@ -59,7 +55,7 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
         break;
       case 'exempt':
         exempted.push(result.policy);
-        exemptionReason = (result.reason ?? '').slice(EXEMPTED_REASON.length);
+        exemptionReason = result.exemption?.reason ?? '';
         break;
     }
   }
@@ -72,7 +68,7 @@ function findingAction(result: PolicyResult): FindingAction | undefined {
     case 'fail': return 'deny';
     case 'warn': return result.action === 'audit' ? 'audit' : 'warn';
     case 'error': return 'error';
-    case 'skip': return result.reason?.startsWith(EXEMPTED_REASON) === true ? 'exempt' : undefined;
+    case 'skip': return result.skip?.cause === 'exempted' ? 'exempt' : undefined;
     case 'pass': return undefined;
   }
 }

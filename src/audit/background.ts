@@ -4,6 +4,7 @@
  * synced, periodically and on demand (policy change), which also deletes reports whose StatefulSet is gone.
  * New violations raise a rate-limited Warning Event on the StatefulSet.
  */
+import { describeFailure } from '../cluster/cluster-error.ts';
 import type { EventRecorder } from '../cluster/events.ts';
 import type { ClusterLog, Kube } from '../cluster/kube.ts';
 import type { LeaderElector } from '../cluster/leader.ts';
@@ -58,7 +59,11 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
       if (stored === undefined) state.reports.delete(key);
       else state.reports.set(key, stored);
       const appeared = item.evaluation.results.filter((r) => desired.flagged.includes(r.policy) && !(previous?.flagged ?? []).includes(r.policy));
-      if (appeared.length > 0) await options.events?.warn(ref, 'PolicyViolation', violationNote(appeared));
+      if (appeared.length === 0 || options.events === undefined) return;
+      // The report is written by now: a failed Event is logged as what it is, not as a lost report.
+      await options.events.warn(ref, 'PolicyViolation', violationNote(appeared)).catch((error: unknown) => {
+        log.warn({ [LOG_KEYS.object]: `${ref.namespace}/${ref.name}`, [LOG_KEYS.err]: describeFailure(error) }, 'Event PolicyViolation not recorded (the PolicyReport was written and lists the findings)');
+      });
     });
   };
 

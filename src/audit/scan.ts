@@ -62,7 +62,7 @@ export async function scanCluster(kube: Kube, options: ScanOptions): Promise<Sca
     if (!reported.has(reportKey(report))) queue.schedule(reportKey(report), () => deleteOrphan(kube, report, written));
   }
   await queue.idle();
-  return { report: { items, problems, skipped: {} }, ...(writing === undefined ? {} : { written }) };
+  return { report: { origin: 'cluster', items, problems, skipped: {} }, ...(writing === undefined ? {} : { written }) };
 }
 
 /** Deletes a report unless its StatefulSet was created after the list began (the next scan reports on it). */

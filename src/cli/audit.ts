@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import { scanCluster } from '../audit/scan.ts';
 import { loadKube } from '../cluster/kube.ts';
-import { startLookupCache, type SyncState } from '../cluster/lookup-cache.ts';
+import { startLookupCache, type LookupKind, type SyncState } from '../cluster/lookup-cache.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import type { PolicySet } from '../policy/index.ts';
 import { formatMarkdown } from '../report/markdown.ts';
@@ -25,7 +25,8 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
     ...(config.cluster.kubeconfig === undefined ? {} : { kubeconfig: config.cluster.kubeconfig }),
     ...(config.cluster.context === undefined ? {} : { context: config.cluster.context }),
   });
-  const cache = startLookupCache(kube, { log: pino({ level: 'silent' }) });
+  // For one namespace, its own lists: what a namespaced Role allows (cluster-scoped kinds are tried all the same).
+  const cache = startLookupCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
   try {
     const lookups = await cache.waitForSync(LOOKUP_SYNC_MS);
     const progress = (scanned: number): void => { io.stderr(`\r\u001b[Kscanned ${scanned} StatefulSets`); };
@@ -46,8 +47,17 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
   }
 }
 
+/** What the caches could not read, and what that did to the verdicts (the report names each policy concerned). */
 function missingLookups(state: SyncState): string {
-  return Object.entries(state.pending)
-    .map(([kind, failure]) => `stateguard audit: no ${kind} known (${failure?.message ?? 'not listed in time'}); the policies that need them were skipped\n`)
-    .join('');
+  return Object.entries(state.pending).map(([kind, failure]) => {
+    const what = `stateguard audit: ${KIND_NAMES[kind as LookupKind]}: ${failure?.message ?? 'not listed in time'}`;
+    if (kind === 'namespaces') return `${what}; namespace labels (stateguard.io/action, which may only weaken an action) were not read, so verdicts use the configured actions\n`;
+    return failure?.status === 403
+      ? `${what}; the policies that need them were not evaluated (exit 2)\n`
+      : `${what}; the policies that need them were skipped\n`;
+  }).join('');
 }
+
+const KIND_NAMES: Readonly<Record<LookupKind, string>> = {
+  storageClasses: 'StorageClasses', services: 'Services', podDisruptionBudgets: 'PodDisruptionBudgets', limitRanges: 'LimitRanges', namespaces: 'Namespaces',
+};

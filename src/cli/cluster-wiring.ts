@@ -13,6 +13,7 @@ import { startCertificateManager } from '../cluster/certificates.ts';
 import { describeFailure } from '../cluster/cluster-error.ts';
 import { createEventRecorder } from '../cluster/events.ts';
 import { loadKube } from '../cluster/kube.ts';
+import { requireNamespace } from '../cluster/own-namespace.ts';
 import { startLeaderElection } from '../cluster/leader.ts';
 import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
@@ -29,8 +30,12 @@ const DAY_MS = 86_400_000;
 const SYNC_POLL_MS = 100;
 
 
-/** Starts the cluster side; `access` says cluster features are on (and why). */
-export function startClusterFeatures(initial: Settings, logger: Logger, access: ClusterAccess): ClusterFeatures {
+/**
+ * Starts the cluster side; `access` says cluster features are on (and why). Fails (ERR_CLUSTER) when stateguard's
+ * own namespace does not exist: the Lease and the certificate Secret could never be written, so the server would
+ * never become ready.
+ */
+export async function startClusterFeatures(initial: Settings, logger: Logger, access: ClusterAccess): Promise<ClusterFeatures> {
   const { config } = initial;
 
   const cluster = config.cluster;
@@ -38,6 +43,7 @@ export function startClusterFeatures(initial: Settings, logger: Logger, access: 
     ...(cluster.kubeconfig === undefined ? {} : { kubeconfig: cluster.kubeconfig }),
     ...(cluster.context === undefined ? {} : { context: cluster.context }),
   });
+  await requireNamespace(kube, cluster.namespace);
   const log = (component: string): Logger => logger.child({ [LOG_KEYS.component]: component });
   const identity = cluster.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
 

@@ -2,6 +2,7 @@
 import { openSync, readFileSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { InputProblem } from '../report/model.ts';
 
 export interface Manifest {
   readonly file: string;
@@ -13,13 +14,6 @@ export interface Manifest {
   readonly object: Record<string, unknown>;
   /** The parsed document, kept only for --fix (comment-preserving edits): YAML ASTs are large. */
   readonly document?: Document;
-}
-
-export interface InputProblem {
-  readonly file: string;
-  readonly line?: number;
-  readonly documentIndex?: number;
-  readonly message: string;
 }
 
 export interface SourceFile {

@@ -68,7 +68,7 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
   const logger = createLogger(initial.config.log.level);
   const access = clusterAccess(initial.config.cluster);
   // client-node (about 90 MiB of a process's memory) is loaded only when a cluster is used.
-  const cluster = access.enabled ? (await import('./cluster-wiring.ts')).startClusterFeatures(initial, logger, access) : withoutCluster(access);
+  const cluster = access.enabled ? await (await import('./cluster-wiring.ts')).startClusterFeatures(initial, logger, access) : withoutCluster(access);
   // A SIGTERM while HTTPS still waits for its first self-managed certificate ends the wait.
   const startup = new AbortController();
   const starting = startServer({ initial, load, logger, ...cluster.server, signal: startup.signal });

@@ -18,8 +18,18 @@ export interface EventRecorder {
   warn(statefulSet: StatefulSetRef, reason: string, note: string): Promise<boolean>;
 }
 
-/** events.k8s.io/v1 limits `note` to 1 kB. */
-const MAX_NOTE = 1024;
+/** events.k8s.io/v1 limits `note` to 1024 bytes of UTF-8 (the API server says "characters" and counts bytes). */
+export const MAX_NOTE_BYTES = 1024;
+const ELLIPSIS = '…';
+const encoder = new TextEncoder();
+
+/** The note as it fits: whole, or cut to at most `maxBytes` of UTF-8 with `…`, never inside a character. */
+export function fitNote(note: string, maxBytes = MAX_NOTE_BYTES): string {
+  if (Buffer.byteLength(note) <= maxBytes) return note;
+  // encodeInto writes only whole characters (a surrogate pair too), so `read` ends on a character boundary.
+  const { read } = encoder.encodeInto(note, new Uint8Array(maxBytes - Buffer.byteLength(ELLIPSIS)));
+  return note.slice(0, read) + ELLIPSIS;
+}
 
 export function createEventRecorder(kube: Kube, options: EventOptions): EventRecorder {
   // A token bucket: bursts up to a minute's worth, refilled continuously.
@@ -53,7 +63,7 @@ export function createEventRecorder(kube: Kube, options: EventOptions): EventRec
             action: 'Audit',
             reason,
             regarding: { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace, name, uid },
-            note: note.length <= MAX_NOTE ? note : `${note.slice(0, MAX_NOTE - 1)}…`,
+            note: fitNote(note),
             type: 'Warning',
           },
         });

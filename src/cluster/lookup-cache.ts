@@ -2,18 +2,33 @@
  * Watched caches of what LOOKUP policies and namespace-label overrides read: StorageClasses, Services,
  * PodDisruptionBudgets, LimitRanges and Namespaces. Admission reads memory only, never the API server.
  */
-import type { JsonObject, LookupContext } from '../policy/index.ts';
+import type { JsonObject, LookupContext, LookupData } from '../policy/index.ts';
 import type { Kube } from './kube.ts';
 import { watchKind, type WatchedKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
 
+/** Each kind's API group path and resource; cluster-scoped ones are listed cluster-wide even for one namespace. */
 export const LOOKUP_KINDS = {
-  storageClasses: '/apis/storage.k8s.io/v1/storageclasses',
-  services: '/api/v1/services',
-  podDisruptionBudgets: '/apis/policy/v1/poddisruptionbudgets',
-  limitRanges: '/api/v1/limitranges',
-  namespaces: '/api/v1/namespaces',
+  storageClasses: { group: '/apis/storage.k8s.io/v1', resource: 'storageclasses', namespaced: false },
+  services: { group: '/api/v1', resource: 'services', namespaced: true },
+  podDisruptionBudgets: { group: '/apis/policy/v1', resource: 'poddisruptionbudgets', namespaced: true },
+  limitRanges: { group: '/api/v1', resource: 'limitranges', namespaced: true },
+  namespaces: { group: '/api/v1', resource: 'namespaces', namespaced: false },
 } as const;
 export type LookupKind = keyof typeof LOOKUP_KINDS;
+
+export interface LookupCacheOptions extends WatchOptions {
+  /**
+   * Read only this namespace's Services, PodDisruptionBudgets and LimitRanges (`audit -n`): what a user with a
+   * namespaced Role may list. Absent: cluster-wide (the server, whose ClusterRole allows it).
+   */
+  readonly namespace?: string;
+}
+
+/** The collection a kind is read from: namespaced kinds within `namespace` when one is given. */
+export function lookupPath(kind: LookupKind, namespace?: string): string {
+  const { group, resource, namespaced } = LOOKUP_KINDS[kind];
+  return namespaced && namespace !== undefined ? `${group}/namespaces/${namespace}/${resource}` : `${group}/${resource}`;
+}
 
 export interface SyncState {
   readonly synced: readonly LookupKind[];
@@ -39,8 +54,8 @@ export interface LookupCache {
 const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const POLL_MS = 50;
 
-export function startLookupCache(kube: Kube, options: WatchOptions): LookupCache {
-  const kinds = Object.fromEntries(Object.entries(LOOKUP_KINDS).map(([kind, path]) => [kind, watchKind(kube, path, options)])) as Record<LookupKind, WatchedKind>;
+export function startLookupCache(kube: Kube, options: LookupCacheOptions): LookupCache {
+  const kinds = Object.fromEntries(Object.keys(LOOKUP_KINDS).map((kind) => [kind, watchKind(kube, lookupPath(kind as LookupKind, options.namespace), options)])) as Record<LookupKind, WatchedKind>;
   for (const kind of Object.values(kinds)) kind.start();
   const inNamespace = (kind: WatchedKind) => (namespace: string): readonly JsonObject[] => kind.list(namespace);
   const ifSynced = <F>(kind: WatchedKind, read: F): F | undefined => (kind.synced() ? read : undefined);
@@ -62,6 +77,13 @@ export function startLookupCache(kube: Kube, options: WatchOptions): LookupCache
     },
     get limitRanges() {
       return ifSynced(kinds.limitRanges, inNamespace(kinds.limitRanges));
+    },
+    // Said only while the data is missing: a kind that syncs later is read, not refused.
+    refused(data: LookupData) {
+      const kind = kinds[data];
+      const failure = kind.failure();
+      if (kind.synced() || failure?.status !== 403) return undefined;
+      return failure.message;
     },
   } as LookupContext;
 

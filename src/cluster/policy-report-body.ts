@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { Evaluation, JsonObject, PolicyResult, Result } from '../policy/index.ts';
+import { flaggedResults } from '../report/model.ts';
 
 export const REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stateguard' } as const;
 export const VERDICT_ANNOTATION = 'stateguard.io/verdict';
-/** The results a report's reader must act on, and whose first appearance an Event announces. */
-export const FLAGGED: ReadonlySet<Result> = new Set(['fail', 'warn', 'error']);
+/** The property of a skipped result that says why (a SkipCause): what makes a refused lookup flagged when read back. */
+export const SKIP_PROPERTY = 'skip';
 
 export interface StatefulSetRef {
   readonly namespace: string;
@@ -24,7 +25,7 @@ export interface DesiredReport {
   readonly hash: string;
   /** Every policy passed: nothing to report. */
   readonly clean: boolean;
-  /** Policies with a fail, warn or error result: what an Event announces when it is new. */
+  /** Policies with a flagged result (src/report/model.ts): what an Event announces when it is new. */
   readonly flagged: readonly string[];
   readonly body: JsonObject;
 }
@@ -54,7 +55,7 @@ export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluatio
     name,
     hash,
     clean: results.length === 0,
-    flagged: evaluation.results.filter((r) => FLAGGED.has(r.result)).map((r) => r.policy),
+    flagged: flaggedResults(evaluation.results).map((r) => r.policy),
     body: {
       apiVersion: REPORT_API_VERSION,
       kind: 'PolicyReport',
@@ -86,6 +87,7 @@ function reportResult(result: PolicyResult): JsonObject {
     message: truncate(result.violations.length > 0 ? result.violations.map((v) => `${v.path}: ${v.message}`).join('\n') : result.reason ?? result.result),
     properties: {
       action: result.action,
+      ...(result.skip === undefined ? {} : { [SKIP_PROPERTY]: result.skip.cause }),
       ...(fixes.length > 0 ? { fix: truncate(fixes.join('\n')) } : {}),
       ...(checks.length > 0 ? { checks: truncate(checks.join(',')) } : {}),
     },

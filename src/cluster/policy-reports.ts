@@ -1,9 +1,10 @@
 /** Reading and writing stateguard's PolicyReports: written only when the verdict changed, deleted with their StatefulSet. */
-import { StateguardError, type JsonObject, type Result } from '../policy/index.ts';
+import { SKIP_CAUSES, StateguardError, type JsonObject, type Result, type SkipCause } from '../policy/index.ts';
+import { flaggedResults } from '../report/model.ts';
 import { clusterError, httpStatus } from './cluster-error.ts';
 import type { Kube } from './kube.ts';
 import { listPages } from './list-pages.ts';
-import { FLAGGED, MANAGED_BY, VERDICT_ANNOTATION, type DesiredReport } from './policy-report-body.ts';
+import { MANAGED_BY, SKIP_PROPERTY, VERDICT_ANNOTATION, type DesiredReport } from './policy-report-body.ts';
 
 export interface ExistingReport {
   readonly namespace: string;
@@ -12,7 +13,7 @@ export interface ExistingReport {
   readonly hash: string | undefined;
   /** The StatefulSet it reports on. */
   readonly scope: { readonly name?: string; readonly uid?: string };
-  /** Policies it shows as fail, warn or error. */
+  /** Policies it shows as flagged (src/report/model.ts). */
   readonly flagged: readonly string[];
 }
 
@@ -87,13 +88,26 @@ export async function deletePolicyReport(kube: Kube, report: { readonly namespac
 
 function existingReport(object: JsonObject): ExistingReport {
   const metadata = (object['metadata'] ?? {}) as { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
-  const results = Array.isArray(object['results']) ? (object['results'] as { policy?: string; result?: string }[]) : [];
+  const results = Array.isArray(object['results']) ? (object['results'] as StoredResult[]) : [];
   return {
     namespace: metadata.namespace ?? '',
     name: metadata.name ?? '',
     resourceVersion: metadata.resourceVersion ?? '',
     hash: metadata.annotations?.[VERDICT_ANNOTATION],
     scope: (object['scope'] ?? {}) as ExistingReport['scope'],
-    flagged: results.flatMap((r) => (r.policy !== undefined && FLAGGED.has(r.result as Result) ? [r.policy] : [])),
+    flagged: flaggedResults(results.flatMap(readBack)).map((r) => r.policy),
   };
+}
+
+interface StoredResult {
+  readonly policy?: string;
+  readonly result?: string;
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** A stored result in the engine's terms, as far as flaggedResults needs them. */
+function readBack(stored: StoredResult): { policy: string; result: Result; skip?: { cause: SkipCause } }[] {
+  if (stored.policy === undefined || stored.result === undefined) return [];
+  const cause = SKIP_CAUSES.find((c) => c === stored.properties?.[SKIP_PROPERTY]);
+  return [{ policy: stored.policy, result: stored.result as Result, ...(cause === undefined ? {} : { skip: { cause } }) }];
 }

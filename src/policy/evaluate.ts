@@ -7,7 +7,7 @@ import { StateguardError } from './errors.ts';
 import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
-import type { Action, ActionSettings, Evaluation, EvaluationRequest, JsonObject, Policy, PolicyResult, Target, Violation } from './types.ts';
+import type { Action, ActionSettings, Evaluation, EvaluationRequest, ExemptionClaim, JsonObject, Policy, PolicyResult, Skip, Target, Violation } from './types.ts';
 
 export interface EvaluateOptions {
   readonly actions?: ActionSettings;
@@ -89,7 +89,8 @@ function isExempt(exemption: Exemption | undefined, id: string): boolean {
 }
 
 function validateOne(set: PolicySet, policy: Policy, action: Action, base: CheckBase, exemption: Exemption | undefined): PolicyResult {
-  if (isExempt(exemption, policy.id)) return resultOf(policy, action, 'skip', [], `exempted: ${exemption?.reason ?? ''}`);
+  const claim = claimOf(exemption, policy.id);
+  if (claim?.honoured === true) return resultOf(policy, action, 'skip', [], `exempted: ${claim.reason}`, { skip: { cause: 'exempted' }, exemption: claim });
   const validate = policy.validate;
   if (validate === undefined) return resultOf(policy, action, 'pass', []);
   let violations: readonly Violation[];
@@ -108,7 +109,10 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
         params: validate.params,
         fix: validate.fix,
       });
-      if (!Array.isArray(outcome)) return resultOf(policy, action, 'skip', [], (outcome as { skip: string }).skip);
+      if (!Array.isArray(outcome)) {
+        const skipped = outcome as { skip: Skip; reason: string };
+        return resultOf(policy, action, 'skip', [], skipped.reason, { skip: skipped.skip });
+      }
       violations = outcome;
     } else {
       const schema = set.schemas.get(policy.id);
@@ -118,16 +122,25 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
   } catch (error) {
     return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const notHonoured = exemption !== undefined && !exemption.honoured && exemption.policies.has(policy.id)
-    ? (exemption.reason === '' ? 'exemption not honoured: it gives no reason' : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`)
-    : undefined;
-  if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured);
-  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured);
+  const notHonoured = claim === undefined ? undefined
+    : claim.refusal === 'no-reason' ? 'exemption not honoured: it gives no reason'
+    : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`;
+  const extra = claim === undefined ? {} : { exemption: claim };
+  if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured, extra);
+  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured, extra);
 }
 
-function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string): PolicyResult {
+/** The exemption the object claims for this policy, if any, with whether it is honoured and why not. */
+function claimOf(exemption: Exemption | undefined, id: string): ExemptionClaim | undefined {
+  if (exemption === undefined || !exemption.policies.has(id)) return undefined;
+  if (exemption.honoured) return { reason: exemption.reason, honoured: true };
+  return { reason: exemption.reason, honoured: false, refusal: exemption.reason === '' ? 'no-reason' : 'namespace-not-allowed' };
+}
+
+function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption'> = {}): PolicyResult {
   return {
     policy: policy.id, category: policy.category, severity: policy.severity, action, result, violations,
+    ...extra,
     ...(reason === undefined ? {} : { reason }),
   };
 }

@@ -61,6 +61,10 @@ export interface UserInfo {
   readonly groups?: readonly string[];
 }
 
+/** The kinds of cluster data LOOKUP policies read. */
+export const LOOKUP_DATA = ['storageClasses', 'services', 'podDisruptionBudgets', 'limitRanges'] as const;
+export type LookupData = (typeof LOOKUP_DATA)[number];
+
 /** Read-only cluster data. A function returns undefined when that kind of data is not (yet) available. */
 export interface LookupContext {
   storageClass?(name: string): JsonObject | null | undefined;
@@ -68,6 +72,12 @@ export interface LookupContext {
   services?(namespace: string): readonly JsonObject[] | undefined;
   podDisruptionBudgets?(namespace: string): readonly JsonObject[] | undefined;
   limitRanges?(namespace: string): readonly JsonObject[] | undefined;
+  /**
+   * When data is missing because the API server refused to list it (403): the refusal, for people (e.g.
+   * `cannot list /apis/storage.k8s.io/v1/storageclasses at …: 403 Forbidden: …`). Undefined when the data is only
+   * not there (offline, not synced yet).
+   */
+  refused?(data: LookupData): string | undefined;
 }
 
 export interface EvaluationRequest {
@@ -101,6 +111,32 @@ export interface Violation {
   readonly checkId?: string;
 }
 
+/**
+ * Why a policy was not judged (result `skip`), for the layers that react to it (admission, reports, exit codes):
+ * - `exempted`: an honoured exemption annotation (the claim is in `exemption`);
+ * - `no-cluster-data`: a LOOKUP policy without the data it reads (offline, or the cache has not synced);
+ * - `lookup-forbidden`: a LOOKUP policy whose data the API server refused to list: never a pass.
+ */
+export const SKIP_CAUSES = ['exempted', 'no-cluster-data', 'lookup-forbidden'] as const;
+export type SkipCause = (typeof SKIP_CAUSES)[number];
+
+export interface Skip {
+  readonly cause: SkipCause;
+  /** For `no-cluster-data` and `lookup-forbidden`: the data that was missing or refused. */
+  readonly lookup?: LookupData;
+}
+
+/** Why an exemption the object asks for is not honoured. */
+export const EXEMPTION_REFUSALS = ['no-reason', 'namespace-not-allowed'] as const;
+export type ExemptionRefusal = (typeof EXEMPTION_REFUSALS)[number];
+
+/** The object asks to exempt this policy (stateguard.io/exempt): with its reason, and whether it is honoured. */
+export interface ExemptionClaim {
+  readonly reason: string;
+  readonly honoured: boolean;
+  readonly refusal?: ExemptionRefusal;
+}
+
 export interface PolicyResult {
   readonly policy: string;
   readonly category: string;
@@ -108,7 +144,11 @@ export interface PolicyResult {
   readonly action: Action;
   readonly result: Result;
   readonly violations: readonly Violation[];
-  /** Why a result is skip or error. */
+  /** Present exactly when the result is `skip`. */
+  readonly skip?: Skip;
+  /** Present when the object asks to exempt this policy, honoured (skip) or not (judged as usual). */
+  readonly exemption?: ExemptionClaim;
+  /** Why a result is skip or error, or why an exemption was not honoured: for people only, never parsed. */
   readonly reason?: string;
 }
 

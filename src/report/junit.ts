@@ -1,5 +1,5 @@
 /** JUnit XML: a test suite per StatefulSet, a test case per evaluated policy; fail → <failure>, warn → <system-out>. */
-import type { ReviewReport } from './model.ts';
+import { locationOf, type ReviewReport } from './model.ts';
 
 function escape(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
@@ -11,7 +11,7 @@ export function formatJunit(report: ReviewReport): string {
   const suites: string[] = [];
   let totalTests = 0, totalFailures = 0, totalErrors = 0, totalSkipped = 0;
   for (const item of report.items) {
-    const name = `${item.kind} ${item.namespace}/${item.name} (${item.file}:${item.line})`;
+    const name = `${item.kind} ${item.namespace}/${item.name} (${locationOf(item)})`;
     const cases: string[] = [];
     let failures = 0, errors = 0, skipped = 0;
     for (const result of item.evaluation.results) {
@@ -20,7 +20,8 @@ export function formatJunit(report: ReviewReport): string {
       if (result.result === 'fail') {
         failures++;
         cases.push(`${open}\n      <failure message="${escape(lines[0] ?? result.policy)}" type="${result.action}">${escape(lines.join('\n'))}</failure>\n    </testcase>`);
-      } else if (result.result === 'error') {
+      } else if (result.result === 'error' || result.skip?.cause === 'lookup-forbidden') {
+        // A policy not evaluated because a lookup was refused is not a skip a CI job may ignore.
         errors++;
         cases.push(`${open}\n      <error message="${escape(result.reason ?? 'error')}"/>\n    </testcase>`);
       } else if (result.result === 'skip') {

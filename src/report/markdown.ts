@@ -1,36 +1,37 @@
 /** Markdown for pull-request comments, issues and job summaries: a summary table, then the findings per StatefulSet. */
 import type { PolicyResult } from '../policy/index.ts';
-import { counts, type ReviewItem, type ReviewReport } from './model.ts';
-
-const FLAGGED: readonly PolicyResult['result'][] = ['fail', 'error', 'warn'];
+import { counts, flaggedResults, verdictOf, type ReviewItem, type ReviewReport } from './model.ts';
 
 export function formatMarkdown(report: ReviewReport, title: string): string {
-  const { denied, warned, clean, errors } = counts(report);
+  const { denied, warned, clean, errors, incomplete } = counts(report);
+  const problems = report.origin === 'cluster' ? 'cluster errors' : 'input errors';
   const out = [
     `## ${title}`,
     '',
     `**${report.items.length} StatefulSet${report.items.length === 1 ? '' : 's'}: ${denied} denied, ${warned} with warnings, ${clean} clean**` +
-      (errors > 0 ? `, ${errors} with policy errors` : '') + (report.problems.length > 0 ? `, ${report.problems.length} input errors` : ''),
+      (errors > 0 ? `, ${errors} with policy errors` : '') + (incomplete > 0 ? `, ${incomplete} not fully evaluated (a lookup was refused)` : '') +
+      (report.problems.length > 0 ? `, ${report.problems.length} ${problems}` : ''),
   ];
   if (report.items.length > 0) {
-    out.push('', '| verdict | StatefulSet | fail | warn | error | skip |', '|---|---|--:|--:|--:|--:|');
+    // Counted as the findings tables below list them: one row per violation, per rule error, per refused lookup.
+    out.push('', '| verdict | StatefulSet | deny violations | warnings | rule errors | not evaluated | skipped policies |', '|---|---|--:|--:|--:|--:|--:|');
     for (const item of report.items) {
-      const tally = (result: PolicyResult['result']) => item.evaluation.results.filter((r) => r.result === result).length;
-      out.push(`| ${verdict(item)} | ${code(`${item.namespace}/${item.name}`)} | ${tally('fail')} | ${tally('warn')} | ${tally('error')} | ${tally('skip')} |`);
+      const rows = (kind: string) => flaggedResults(item.evaluation.results).filter((r) => resultLabel(r) === kind).reduce((n, r) => n + Math.max(1, r.violations.length), 0);
+      out.push(`| ${verdict(item)} | ${code(`${item.namespace}/${item.name}`)} | ${rows('fail')} | ${rows('warn')} | ${rows('error')} | ${rows(NOT_EVALUATED)} | ${skippedOf(item).length} |`);
     }
   }
   for (const item of report.items) {
-    const flagged = FLAGGED.flatMap((kind) => item.evaluation.results.filter((r) => r.result === kind));
+    const flagged = flaggedResults(item.evaluation.results);
     if (flagged.length === 0) continue;
     out.push('', `### ${verdict(item)} ${code(`${item.namespace}/${item.name}`)}`, '', '| result | policy | path | message | fix |', '|---|---|---|---|---|');
     for (const result of flagged) {
-      if (result.violations.length === 0) out.push(`| ${result.result} | ${code(result.policy)} | | ${cell(result.reason ?? '')} | |`);
+      if (result.violations.length === 0) out.push(`| ${resultLabel(result)} | ${code(result.policy)} | | ${cell(result.reason ?? '')} | |`);
       for (const v of result.violations) {
         const policy = v.checkId === undefined ? result.policy : `${result.policy} [${v.checkId}]`;
         out.push(`| ${result.result} | ${code(policy)} | ${code(v.path)} | ${cell(v.message)} | ${cell(v.fix)} |`);
       }
     }
-    const skipped = item.evaluation.results.filter((r) => r.result === 'skip');
+    const skipped = skippedOf(item);
     if (skipped.length > 0) out.push('', `Skipped: ${skipped.map((r) => `${code(r.policy)} (${cell(r.reason ?? 'skipped')})`).join(', ')}`);
   }
   if (report.problems.length > 0) {
@@ -41,9 +42,18 @@ export function formatMarkdown(report: ReviewReport, title: string): string {
 }
 
 function verdict(item: ReviewItem): string {
-  const results = item.evaluation.results;
-  if (results.some((r) => r.result === 'fail')) return 'DENY';
-  return results.some((r) => r.result === 'warn' || r.result === 'error') ? 'WARN' : 'PASS';
+  return verdictOf(item.evaluation.results).toUpperCase();
+}
+
+const NOT_EVALUATED = 'not evaluated';
+
+/** Skips a reader may accept (exempted, no cluster data); a refused lookup is flagged instead. */
+function skippedOf(item: ReviewItem): PolicyResult[] {
+  return item.evaluation.results.filter((r) => r.result === 'skip' && resultLabel(r) === 'skip');
+}
+
+function resultLabel(result: PolicyResult): string {
+  return result.skip?.cause === 'lookup-forbidden' ? NOT_EVALUATED : result.result;
 }
 
 /** Table-safe text: pipes escaped, line breaks as <br>. */

@@ -30,9 +30,12 @@ test('a denial line stays one line even when a message carries newlines', () => 
   assert.deepEqual(denials, ['[p] x: line one line two (fix: fix it)']);
 });
 
-test('a refused exemption is said on the denial line', () => {
-  const { denials } = enforce([result('p', { action: 'deny', result: 'fail', reason: 'exemption not honoured: exemptions are not allowed in namespace prod', violations: [violation('x', 'bad')] })]);
-  assert.deepEqual(denials, ['[p] x: bad (fix: do the right thing) [exemption not honoured: exemptions are not allowed in namespace prod]']);
+test('a refused exemption is said on the denial line, from the structured claim (the reason text is not parsed)', () => {
+  const refused = { reason: 'legacy', honoured: false, refusal: 'namespace-not-allowed' } as const;
+  const { denials } = enforce([result('p', { action: 'deny', result: 'fail', exemption: refused, reason: 'not here, sorry', violations: [violation('x', 'bad')] })]);
+  assert.deepEqual(denials, ['[p] x: bad (fix: do the right thing) [not here, sorry]']);
+  const plain = enforce([result('p', { action: 'deny', result: 'fail', reason: 'exemption not honoured: looks like a refusal', violations: [violation('x', 'bad')] })]);
+  assert.deepEqual(plain.denials, ['[p] x: bad (fix: do the right thing)'], 'without a refused claim there is no note, whatever the reason says');
 });
 
 test('warn findings become warnings: one line each, at most 256 characters', () => {
@@ -77,10 +80,12 @@ test('an error result never denies, even of a deny policy: it becomes a warning 
 });
 
 test('honoured exemptions are recorded in one audit annotation with the reason; lookups without data are silent', () => {
+  const honoured = { reason: 'legacy volume, INC-42', honoured: true } as const;
   const { denials, warnings, auditAnnotations, findings } = enforce([
-    result('storage-class-required', { action: 'deny', result: 'skip', reason: 'exempted: legacy volume, INC-42' }),
-    result('resource-requests-required', { action: 'deny', result: 'skip', reason: 'exempted: legacy volume, INC-42' }),
-    result('storage-class-exists', { action: 'warn', result: 'skip', reason: 'no cluster data: StorageClasses are not known offline' }),
+    result('storage-class-required', { action: 'deny', result: 'skip', skip: { cause: 'exempted' }, exemption: honoured, reason: 'for people' }),
+    result('resource-requests-required', { action: 'deny', result: 'skip', skip: { cause: 'exempted' }, exemption: honoured }),
+    result('storage-class-exists', { action: 'warn', result: 'skip', skip: { cause: 'no-cluster-data', lookup: 'storageClasses' }, reason: 'exempted: looks like one' }),
+    result('pdb-exists', { action: 'warn', result: 'skip', skip: { cause: 'lookup-forbidden', lookup: 'podDisruptionBudgets' } }),
   ]);
   assert.deepEqual(denials, []);
   assert.deepEqual(warnings, []);

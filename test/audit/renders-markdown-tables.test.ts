@@ -14,11 +14,15 @@ function item(name: string, object: unknown) {
 test('markdown: a summary table, then a findings table per StatefulSet that did not pass, table-safe', () => {
   const web = seed();
   (web['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'memory-limit-required', 'stateguard.io/exempt-reason': 'a | b\nc' };
-  const report: ReviewReport = { items: [item('web', web), item('clean', statefulSet('clean', 'shop'))], problems: [{ file: 'https://127.0.0.1:6443', message: 'shop/x: 403 Forbidden' }], skipped: {} };
+  const report: ReviewReport = { origin: 'cluster', items: [item('web', web), item('clean', statefulSet('clean', 'shop'))], problems: [{ file: 'https://127.0.0.1:6443', message: 'shop/x: 403 Forbidden' }], skipped: {} };
   const text = formatMarkdown(report, 'stateguard audit of https://127.0.0.1:6443');
-  assert.match(text, /^## stateguard audit of https:\/\/127\.0\.0\.1:6443\n\n\*\*2 StatefulSets: 1 denied, 0 with warnings, 1 clean\*\*, 1 input errors\n/);
-  assert.match(text, /^\| DENY \| `shop\/web` \| \d+ \| \d+ \| 0 \| \d+ \|$/m);
-  assert.match(text, /^\| PASS \| `shop\/clean` \| 0 \| 0 \| 0 \| 2 \|$/m);
+  assert.match(text, /^## stateguard audit of https:\/\/127\.0\.0\.1:6443\n\n\*\*2 StatefulSets: 1 denied, 0 with warnings, 1 clean\*\*, 1 cluster errors\n/);
+  assert.match(text, /^\| verdict \| StatefulSet \| deny violations \| warnings \| rule errors \| not evaluated \| skipped policies \|$/m);
+  const row = /^\| DENY \| `shop\/web` \| (\d+) \| (\d+) \| 0 \| 0 \| 4 \|$/m.exec(text);
+  assert.ok(row, text);
+  assert.equal(Number(row[1]), (text.match(/^\| fail \|/gm) ?? []).length, 'the summary counts the rows its findings table lists');
+  assert.equal(Number(row[2]), (text.match(/^\| warn \|/gm) ?? []).length);
+  assert.match(text, /^\| PASS \| `shop\/clean` \| 0 \| 0 \| 0 \| 0 \| 2 \|$/m);
   assert.match(text, /^### DENY `shop\/web`$/m);
   assert.doesNotMatch(text, /^### PASS/m, 'only StatefulSets with findings get a section');
   assert.match(text, /^\| fail \| `resource-requests-required` \| `spec\.template\.spec\.containers\[0\]\.resources\.requests` \| container "nginx" requests no cpu/m);

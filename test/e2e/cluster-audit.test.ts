@@ -62,7 +62,8 @@ test('every StatefulSet of the cluster is judged, with the lookups, and a deny v
   assert.match(result.stdout, /resource-requests-required/);
   assert.match(result.stdout, /^WARN StatefulSet billing\/db /m);
   assert.match(result.stdout, /no PodDisruptionBudget in namespace "billing" selects these 3 replicas/);
-  assert.match(result.stdout, /3 StatefulSets reviewed: 1 denied, 1 with warnings, 1 clean/);
+  assert.match(result.stdout, /^3 StatefulSets audited: 1 denied, 1 with warnings, 1 clean; 0 cluster errors$/m, 'audit wording: no documents skipped, no review words');
+  assert.doesNotMatch(result.stdout, /--diff|:0\b/, 'audit has no --diff; cluster objects have no line numbers');
   assert.doesNotMatch(result.stdout, /need cluster data/);
   assert.equal(result.stderr, '', 'no progress line when stderr is not a terminal, no missing lookups');
 });
@@ -150,4 +151,27 @@ test('a user who may not list StatefulSets gets the 403 and the API server\'s me
   const result = runCli(['audit', '--kubeconfig', kubeconfig]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, new RegExp(`^stateguard: cannot list /apis/apps/v1/statefulsets at ${cluster.server}: 403 Forbidden: statefulsets.apps is forbidden: User "system:serviceaccount:shop:nobody" cannot list`, 'm'));
+});
+
+test('with namespace-only permissions, -n reads the namespace\'s lookups; a refused StorageClass lookup is never a pass, exit 2', async () => {
+  await kubectl(['create', 'serviceaccount', 'shop-auditor', '-n', 'shop']);
+  await kubectl(['create', 'role', 'auditor', '-n', 'shop', '--verb=get,list,watch', '--resource=statefulsets.apps,services,poddisruptionbudgets.policy,limitranges']);
+  await kubectl(['create', 'rolebinding', 'auditor', '-n', 'shop', '--role=auditor', '--serviceaccount=shop:shop-auditor']);
+  const token = (await kubectl(['create', 'token', 'shop-auditor', '-n', 'shop'])).trim();
+  const kubeconfig = join(cluster.dir, 'shop-auditor.kubeconfig');
+  await writeKubeconfig(kubeconfig, { server: cluster.server, caPem: cluster.caPem, token });
+
+  const result = runCli(['audit', '--kubeconfig', kubeconfig, '-n', 'shop']);
+  assert.equal(result.code, 2, `${result.stdout}\n${result.stderr}`);
+  assert.match(result.stdout, /^INCOMPLETE StatefulSet shop\/clean /m);
+  assert.match(result.stdout, /storage-class-exists\S* not evaluated, the lookup was refused: cannot list \/apis\/storage\.k8s\.io\/v1\/storageclasses at \S+: 403 Forbidden: storageclasses\.storage\.k8s\.io is forbidden/);
+  assert.doesNotMatch(result.stdout, /headless-service-exists|need cluster data/, 'the Services of the namespace were read: the policy passed on real data');
+  assert.match(result.stdout, /^1 StatefulSet audited: 0 denied, 0 with warnings, 0 clean; 1 not fully evaluated \(a lookup was refused\)/m);
+  assert.match(result.stderr, /^stateguard audit: StorageClasses: cannot list \/apis\/storage\.k8s\.io\/v1\/storageclasses at \S+: 403 Forbidden: .*; the policies that need them were not evaluated \(exit 2\)$/m);
+  assert.doesNotMatch(result.stderr, /Services|PodDisruptionBudgets|LimitRanges/, 'the namespaced kinds were listed in the namespace, as the Role allows');
+
+  const json = JSON.parse(runCli(['audit', '--kubeconfig', kubeconfig, '-n', 'shop', '-o', 'json']).stdout) as { summary: { clean: number; incomplete: number }; items: { results: { policy: string; skip?: unknown }[] }[] };
+  assert.deepEqual(json.summary.clean, 0);
+  assert.deepEqual(json.summary.incomplete, 1);
+  assert.deepEqual(json.items[0]?.results.find((r) => r.policy === 'storage-class-exists')?.skip, { cause: 'lookup-forbidden', lookup: 'storageClasses' });
 });

@@ -1,5 +1,5 @@
 /** The contract of a built-in check: a pure function from an object to field-path violations. */
-import type { JsonObject, LookupContext, Operation, Target, Violation } from '../types.ts';
+import type { JsonObject, LookupContext, LookupData, Operation, Skip, Target, Violation } from '../types.ts';
 
 export interface CheckContext {
   /** The StatefulSet (or Scale) being evaluated, after mutation when the caller asked for it. */
@@ -14,8 +14,19 @@ export interface CheckContext {
   readonly fix: string;
 }
 
-/** A check either reports violations (empty: pass) or says why it cannot judge (skip). */
-export type CheckOutcome = readonly Violation[] | { readonly skip: string };
+/** A check either reports violations (empty: pass) or says why it cannot judge (skip, with words for people). */
+export type CheckOutcome = readonly Violation[] | { readonly skip: Skip; readonly reason: string };
+
+/**
+ * The skip of a LOOKUP check whose data is missing: `lookup-forbidden` when the API server refused the list (the
+ * refusal is named), otherwise `no-cluster-data` with `why` (e.g. "Services are not known offline").
+ */
+export function missingData(context: Pick<CheckContext, 'lookup'>, lookup: LookupData, why: string): CheckOutcome {
+  const refused = context.lookup?.refused?.(lookup);
+  return refused === undefined
+    ? { skip: { cause: 'no-cluster-data', lookup }, reason: `no cluster data: ${why}` }
+    : { skip: { cause: 'lookup-forbidden', lookup }, reason: `not evaluated, the lookup was refused: ${refused}` };
+}
 
 export interface Check {
   readonly name: string;

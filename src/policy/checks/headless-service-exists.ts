@@ -1,15 +1,16 @@
 import { asObject, asString } from '../object-path.ts';
 import { templateLabels } from '../pod.ts';
-import { violation, type Check } from './check.ts';
+import { missingData, violation, type Check } from './check.ts';
 
 /** LOOKUP: spec.serviceName names a headless Service in the namespace whose selector selects the pods. */
 export const headlessServiceExists: Check = {
   name: 'headless-service-exists',
-  run({ object, namespace, lookup, fix }) {
+  run(context) {
+    const { object, namespace, lookup, fix } = context;
     const serviceName = asString(asObject(object['spec'])['serviceName']);
     if (serviceName === undefined || serviceName === '') return [];
     const services = lookup?.services?.(namespace);
-    if (services === undefined) return { skip: 'no cluster data: Services are not known offline' };
+    if (services === undefined) return missingData(context, 'services', 'Services are not known offline');
     const service = services.find((s) => asObject(s['metadata'])['name'] === serviceName);
     if (service === undefined) {
       return [violation('spec.serviceName', `Service "${serviceName}" does not exist in namespace "${namespace}"; pods get no stable DNS names until it does`, fix)];

@@ -1,15 +1,16 @@
 import { asObject } from '../object-path.ts';
 import { replicasOf, templateLabels } from '../pod.ts';
 import { selectorMatches } from './selector-matches-template.ts';
-import { violation, type Check } from './check.ts';
+import { missingData, violation, type Check } from './check.ts';
 
 /** LOOKUP: with 2 or more replicas, a PodDisruptionBudget selects the pods (or a drain can evict several members at once). */
 export const pdbExists: Check = {
   name: 'pdb-exists',
-  run({ object, namespace, lookup, fix }) {
+  run(context) {
+    const { object, namespace, lookup, fix } = context;
     if (replicasOf(object) < 2) return [];
     const budgets = lookup?.podDisruptionBudgets?.(namespace);
-    if (budgets === undefined) return { skip: 'no cluster data: PodDisruptionBudgets are not known offline' };
+    if (budgets === undefined) return missingData(context, 'podDisruptionBudgets', 'PodDisruptionBudgets are not known offline');
     const labels = templateLabels(object);
     const matched = budgets.some((pdb) => {
       const selector = asObject(pdb['spec'])['selector'];

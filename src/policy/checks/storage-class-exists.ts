@@ -1,15 +1,16 @@
 import { asArray, asObject, asString, joinPath } from '../object-path.ts';
 import type { Violation } from '../types.ts';
-import { violation, type Check } from './check.ts';
+import { missingData, violation, type Check } from './check.ts';
 
 const BETA_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /** LOOKUP: the StorageClass each volumeClaimTemplate names exists (a typo leaves PVCs Pending forever). */
 export const storageClassExists: Check = {
   name: 'storage-class-exists',
-  run({ object, lookup, fix }) {
+  run(context) {
+    const { object, lookup, fix } = context;
     const find = lookup?.storageClass;
-    if (find === undefined) return { skip: 'no cluster data: StorageClasses are not known offline' };
+    if (find === undefined) return missingData(context, 'storageClasses', 'StorageClasses are not known offline');
     const violations: Violation[] = [];
     let unknown = false;
     asArray(asObject(object['spec'])['volumeClaimTemplates']).forEach((template, i) => {
@@ -26,6 +27,6 @@ export const storageClassExists: Check = {
         violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
       }
     });
-    return unknown ? { skip: 'no cluster data: StorageClasses are not synced yet' } : violations;
+    return unknown ? missingData(context, 'storageClasses', 'StorageClasses are not synced yet') : violations;
   },
 };
