@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { describeSchemaError, StateguardError, type Action, type ActionSettings } from '../policy/index.ts';
+import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject } from '../policy/index.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 export interface ServerConfig {
@@ -55,7 +55,8 @@ export interface ClusterConfig {
 export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
-  readonly policies: Readonly<Record<string, { readonly action?: Action }>>;
+  /** Per-policy settings by id: an action override, and params merged over the policy's own. */
+  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject }>>;
   /** The strongest action any policy may take: `audit` for an audit-only install. */
   readonly actionCeiling: Exclude<Action, 'off'>;
   readonly namespaceActionOverride: boolean;

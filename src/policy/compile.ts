@@ -57,7 +57,7 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
       if (compiled === undefined) continue;
       if (policies.some((p) => p.id === compiled.id)) {
         const first = policies.find((p) => p.id === compiled.id);
-        problems.push(`${at}: policy ${name}: duplicate id, already defined at ${first?.file ?? ''}:${first?.line ?? ''}`);
+        problems.push(`${at}: policy ${name}: duplicate id, already defined at ${first?.file ?? ''}:${first?.line ?? ''} (to change its action or params, set policies.${compiled.id} in the config file)`);
         continue;
       }
       policies.push(compiled);
