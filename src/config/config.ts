@@ -139,7 +139,8 @@ export function readConfigFile(file: string): ConfigInput {
   } catch (error) {
     throw new StateguardError('ERR_CONFIG', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (parsed === null || parsed === undefined) return {};
+  // An empty or comment-only file is a mistake (a truncated write, a ConfigMap key gone), never "all defaults".
+  if (parsed === null || parsed === undefined) throw new StateguardError('ERR_CONFIG', `config file ${file} is empty (or only comments): give at least one setting, or leave out --config for the defaults`);
   return checked(parsed, `config file ${file}`);
 }
 

@@ -39,7 +39,13 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
   for (const source of sources) {
     const lines = new LineCounter();
     const documents = parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false });
-    for (const document of Array.isArray(documents) ? documents : []) {
+    const list = Array.isArray(documents) ? documents : [];
+    // An empty or comment-only file (a truncated write) would silently drop its policies.
+    if (list.every((document) => document.contents === null && document.errors.length === 0)) {
+      problems.push(`${source.file}: holds no policy (the file is empty or only comments)`);
+      continue;
+    }
+    for (const document of list) {
       if (document.contents === null) continue;
       const line = lines.linePos(document.contents.range?.[0] ?? 0).line;
       const at = `${source.file}:${line}`;
