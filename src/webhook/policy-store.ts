@@ -50,7 +50,7 @@ export function createPolicyStore(initial: Settings, load: () => Settings, looku
       context = contextOf(next);
       const fields = { [LOG_KEYS.policies]: next.set.policies.length, [LOG_KEYS.changes]: changes };
       if (changes.weakens) logger.warn(fields, `config and policies reloaded, enforcement may be weaker: ${describeChanges(changes)}`);
-      else logger.info(fields, `config and policies reloaded: ${describeChanges(changes)}`);
+      else logger.info(fields, 'config and policies reloaded');
       return { ok: true, policies: next.set.policies.length, changes };
     },
   };

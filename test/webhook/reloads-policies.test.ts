@@ -148,7 +148,11 @@ test('a reload that only adds or tightens is logged at info with what changed', 
   const { result, logged } = reloadWith(`${dirs()}policies:\n  team-label-required: { action: deny }\n  min-replicas: { action: deny }\n`);
   assert.ok(result.ok);
   assert.equal(logged?.level, 30);
-  assert.equal(logged?.msg, 'config and policies reloaded: actions min-replicas off → deny, team-label-required warn → deny');
+  assert.equal(logged?.msg, 'config and policies reloaded');
+  assert.deepEqual((logged?.['changes'] as { actions: unknown }).actions, [
+    { policy: 'min-replicas', from: 'off', to: 'deny' },
+    { policy: 'team-label-required', from: 'warn', to: 'deny' },
+  ]);
 });
 
 test('a config truncated to a shorter valid YAML is applied, logged at warn naming every change', () => {
