@@ -144,6 +144,16 @@ test('an empty or comment-only policy file is rejected on reload', async () => {
   assert.ok((await verdict()).warnings?.some((w) => w.startsWith('[team-label-required]')));
 });
 
+test('a config with invalid params or an unknown policy id is rejected on reload, naming each problem', () => {
+  const { result, logged } = reloadWith(`${dirs()}policies:\n  min-replicas: { params: { min: 0 } }\n  team-label-requird: { action: deny }\n`);
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.problems.length, 2, result.problems.join('\n'));
+  assert.ok(result.problems.includes('policies.min-replicas.params.min: must be >= 1'), result.problems.join('\n'));
+  assert.ok(result.problems.includes('policies.team-label-requird: no policy with this id (did you mean "team-label-required"?)'), result.problems.join('\n'));
+  assert.equal(logged?.level, 50);
+});
+
 test('a reload that only adds or tightens is logged at info with what changed', () => {
   const { result, logged } = reloadWith(`${dirs()}policies:\n  team-label-required: { action: deny }\n  min-replicas: { action: deny }\n`);
   assert.ok(result.ok);
