@@ -55,6 +55,11 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
       }
       const raw: unknown = document.toJS();
       const name = policyName(raw);
+      const stranger = foreignKind(raw);
+      if (stranger !== undefined) {
+        problems.push(`${at}: not a policy (${stranger}): every YAML file in a policy directory is loaded as a policy; put fixtures and test cases in a tests/ folder`);
+        continue;
+      }
       if (!validatePolicyDocument(raw)) {
         for (const error of validatePolicyDocument.errors ?? []) problems.push(`${lineOf(document, lines, error, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
         continue;
@@ -125,6 +130,13 @@ function checkParams(ruleAjv: Ajv, schema: JsonObject | undefined, params: JsonO
   if (validate(params ?? {})) return true;
   for (const error of validate.errors ?? []) report(`${what}: ${describeSchemaError(error)}`);
   return false;
+}
+
+/** `apiVersion kind` of a document that says it is something other than a StatefulSetPolicy (a fixture, a manifest). */
+function foreignKind(raw: unknown): string | undefined {
+  const { apiVersion, kind } = (typeof raw === 'object' && raw !== null ? raw : {}) as { apiVersion?: unknown; kind?: unknown };
+  if (typeof kind !== 'string' || kind === 'StatefulSetPolicy') return undefined;
+  return typeof apiVersion === 'string' ? `${apiVersion} ${kind}` : kind;
 }
 
 function policyName(raw: unknown): string {
