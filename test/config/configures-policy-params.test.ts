@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { loadSettings } from '../../src/cli/main.ts';
 import { StateguardError } from '../../src/policy/index.ts';
@@ -99,6 +99,17 @@ test('a configured param changes the verdict of `stateguard review`', () => {
   const config = configFile('policies:\n  min-replicas: { action: deny, params: { min: 5 } }\n');
   const reviewed = runCli(['review', '--config', config, 'examples/seed-statefulset.yaml']);
   assert.match(reviewed.stdout, /below the minimum of 5/);
+});
+
+test("the README's config example loads, its params and action overrides applied", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  assert.match(example, /^policies:$/m);
+  // Its policy directory exists only in a cluster.
+  const { config, set } = loadSettings({ config: configFile(example.replace(/^policyDirs: .*$/m, '')) });
+  assert.deepEqual(config.policies['min-replicas'], { action: 'deny', params: { min: 5 } });
+  assert.deepEqual(set.byId.get('min-replicas')?.validate?.params, { min: 5 });
 });
 
 test('a bad config reaches the CLI user as one clear error, exit 2', () => {
