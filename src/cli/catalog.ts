@@ -1,22 +1,33 @@
-/** `stateguard policies` and `stateguard explain ID`. */
-import type { Policy, PolicySet } from '../policy/index.ts';
+/** `stateguard policies` and `stateguard explain ID`, with the params in effect (the policy's own ← config file). */
+import { CHECKS, MUTATORS, type Action, type JsonObject, type Policy, type PolicySet } from '../policy/index.ts';
+
+type Configured = Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject }>>;
 
 export function kindOf(policy: Policy): string {
   if (policy.validate === undefined) return 'mutator';
   return policy.lookup ? 'lookup' : 'validate';
 }
 
-export function listPolicies(set: PolicySet, json: boolean): string {
-  if (json) {
-    return JSON.stringify(set.policies.map((p) => ({ id: p.id, kind: kindOf(p), category: p.category, severity: p.severity, action: p.action, operations: p.operations, targets: p.targets, description: p.description })), null, 2) + '\n';
-  }
-  const width = Math.max(...set.policies.map((p) => p.id.length));
-  return set.policies.map((p) => `${p.id.padEnd(width)}  ${p.action.padEnd(5)}  ${kindOf(p).padEnd(8)}  ${p.description}`).join('\n') + '\n';
+/** The params a policy runs with: those of its check, or of its mutator (after the config file's are merged in). */
+export function paramsOf(policy: Policy): JsonObject {
+  return { ...policy.mutate?.params, ...policy.validate?.params };
 }
 
-export function explain(set: PolicySet, id: string): string | undefined {
+export function listPolicies(set: PolicySet, json: boolean): string {
+  if (json) {
+    return JSON.stringify(set.policies.map((p) => ({ id: p.id, kind: kindOf(p), category: p.category, severity: p.severity, action: p.action, operations: p.operations, targets: p.targets, params: paramsOf(p), description: p.description })), null, 2) + '\n';
+  }
+  const width = Math.max(...set.policies.map((p) => p.id.length));
+  return set.policies.map((p) => {
+    const params = paramsOf(p);
+    return `${p.id.padEnd(width)}  ${p.action.padEnd(5)}  ${kindOf(p).padEnd(8)}  ${p.description}${Object.keys(params).length > 0 ? `  params: ${JSON.stringify(params)}` : ''}`;
+  }).join('\n') + '\n';
+}
+
+export function explain(set: PolicySet, id: string, configured: Configured = {}): string | undefined {
   const p = set.byId.get(id);
   if (p === undefined) return undefined;
+  const fromConfig = configured[id];
   const lines = [
     `${p.id} (${kindOf(p)}, ${p.category})`,
     '',
@@ -24,17 +35,31 @@ export function explain(set: PolicySet, id: string): string | undefined {
     '',
     `default action: ${p.action}    severity: ${p.severity}    operations: ${p.operations.join(', ')}    applies to: ${p.targets.join(', ')}`,
   ];
+  if (fromConfig?.action !== undefined) lines.push(`action from the config file: ${fromConfig.action}`);
   if (p.lookup) lines.push('needs cluster data: skipped offline (stateguard review), evaluated by the webhook from its watched caches');
   if (p.validate !== undefined) {
     lines.push(`rule: ${p.validate.check === undefined ? `JSON Schema${p.validate.forEach === undefined ? '' : ` for each ${p.validate.forEach}`}` : `built-in check ${p.validate.check}`}`);
-    if (Object.keys(p.validate.params).length > 0) lines.push(`params: ${JSON.stringify(p.validate.params)}`);
     lines.push(`fix: ${p.validate.fix}`);
   }
-  if (p.mutate !== undefined) {
-    lines.push(`mutator: ${p.mutate.mutator}${Object.keys(p.mutate.params).length > 0 ? ` ${JSON.stringify(p.mutate.params)}` : ''}`);
+  if (p.mutate !== undefined) lines.push(`mutator: ${p.mutate.mutator}`);
+  const params = paramsOf(p);
+  const accepted = acceptedParams(p);
+  if (accepted.length > 0) {
+    const set = Object.keys(fromConfig?.params ?? {});
+    lines.push(`params: ${JSON.stringify(params)}${set.length > 0 ? ` (the config file sets ${set.join(', ')})` : ''}`);
+    lines.push(`accepted params: ${accepted.join(', ')}`);
   }
   lines.push(`defined in: ${p.file}:${p.line}`);
-  lines.push('', `override in the config file:  policies: { ${p.id}: { action: deny|warn|audit|off } }`);
+  lines.push('', `override in the config file:  policies: { ${p.id}: { action: deny|warn|audit|off${accepted.length > 0 ? ', params: { … }' : ''} } }`);
   lines.push(`exempt one StatefulSet:       stateguard.io/exempt: "${p.id}" + stateguard.io/exempt-reason: "<why>"`);
   return lines.join('\n') + '\n';
+}
+
+/** The param names the policy's built-in check or mutator accepts (from its params schema). */
+function acceptedParams(policy: Policy): string[] {
+  const schemas = [
+    policy.validate?.check === undefined ? undefined : CHECKS.get(policy.validate.check)?.params,
+    policy.mutate === undefined ? undefined : MUTATORS.get(policy.mutate.mutator)?.params,
+  ];
+  return schemas.flatMap((schema) => Object.keys((schema?.['properties'] ?? {}) as JsonObject));
 }

@@ -31,7 +31,7 @@ export function loadSettings(flags: PolicyFlags, extra: ConfigInput = {}): { con
   if (flags.policies !== undefined) fromFlags.policyDirs = [...(file.policyDirs ?? []), ...flags.policies];
   if (flags.builtinPolicies === false) fromFlags.builtinPolicies = false;
   const config = buildConfig([file, envConfig(), fromFlags], flags.config);
-  return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies) };
+  return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies) };
 }
 
 function withPolicyOptions(command: Command): Command {
@@ -91,8 +91,8 @@ export function buildProgram(): Command {
     .description('explain one policy: what it checks, why, how to fix, how to override')
     .argument('<id>', 'policy id')
     .action((id: string, flags: PolicyFlags) => {
-      const { set } = loadSettings(flags);
-      const text = explain(set, id);
+      const { config, set } = loadSettings(flags);
+      const text = explain(set, id, config.policies);
       if (text === undefined) {
         io.stderr(`stateguard explain: no policy "${id}" (stateguard policies lists them)\n`);
         process.exitCode = 2;

@@ -9,6 +9,7 @@ import type { ConfigInput } from '../config/config.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import { createLogger } from '../webhook/logger.ts';
 import type { Settings } from '../webhook/policy-store.ts';
+import { coalesceReloads } from '../webhook/coalesce-reloads.ts';
 import { startServer, type RunningServer } from '../webhook/start-server.ts';
 import { clusterAccess } from '../config/cluster-access.ts';
 import { withoutCluster } from './cluster-features.ts';
@@ -26,6 +27,9 @@ export interface ServeFlags {
   kubeconfig?: string;
   context?: string;
 }
+
+/** SIGHUP-triggered reloads start at least this far apart. */
+const RELOAD_MIN_INTERVAL_MS = 1000;
 
 const EXAMPLE_REVIEW = fileURLToPath(new URL('../../examples/admission-review.json', import.meta.url));
 
@@ -72,12 +76,13 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
   // A SIGTERM while HTTPS still waits for its first self-managed certificate ends the wait.
   const startup = new AbortController();
   const starting = startServer({ initial, load, logger, ...cluster.server, signal: startup.signal });
-  // Listening for signals from the start: a SIGHUP's default action would end the process.
-  const reload = (): void => {
-    void starting.then((server) => server.reload());
-  };
+  // Listening for signals from the start: a SIGHUP's default action would end the process. A burst of them runs a
+  // few reloads, not one each (coalesce-reloads.ts); a failed start has nothing to reload.
+  const reloads = coalesceReloads(() => starting.then((server) => server.reload(), () => undefined), RELOAD_MIN_INTERVAL_MS);
+  const reload = (): void => reloads.request();
   const stop = (signal: NodeJS.Signals): void => {
     removeHandlers();
+    reloads.stop();
     logger.info({ [LOG_KEYS.signal]: signal }, 'shutting down');
     startup.abort();
     // Drain admission first; then stop the cluster side, releasing the Lease so another replica leads at once.

@@ -132,6 +132,11 @@ export function testCommand(directory: string, set: PolicySet, io: CommandIo): n
     return 2;
   }
   const { cases, problems } = loadCases(findCaseFiles(directory));
+  if (cases.length === 0 && problems.length === 0) {
+    // Nothing ran: never report that as a pass.
+    io.stderr(`stateguard test: no test cases under ${directory} (case files are tests/*.yaml with a \`cases:\` list)\n`);
+    return 2;
+  }
   const outcomes = runCases(set, cases);
   let failed = 0;
   for (const outcome of outcomes) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { describeSchemaError, StateguardError, type Action, type ActionSettings } from '../policy/index.ts';
+import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject } from '../policy/index.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 export interface ServerConfig {
@@ -55,7 +55,8 @@ export interface ClusterConfig {
 export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
-  readonly policies: Readonly<Record<string, { readonly action?: Action }>>;
+  /** Per-policy settings by id: an action override, and params merged over the policy's own. */
+  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject }>>;
   /** The strongest action any policy may take: `audit` for an audit-only install. */
   readonly actionCeiling: Exclude<Action, 'off'>;
   readonly namespaceActionOverride: boolean;
@@ -138,7 +139,8 @@ export function readConfigFile(file: string): ConfigInput {
   } catch (error) {
     throw new StateguardError('ERR_CONFIG', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (parsed === null || parsed === undefined) return {};
+  // An empty or comment-only file is a mistake (a truncated write, a ConfigMap key gone), never "all defaults".
+  if (parsed === null || parsed === undefined) throw new StateguardError('ERR_CONFIG', `config file ${file} is empty (or only comments): give at least one setting, or leave out --config for the defaults`);
   return checked(parsed, `config file ${file}`);
 }
 

@@ -19,6 +19,8 @@ export const LOG_KEYS = {
   problem: 'problem',
   statusCode: 'status_code',
   policies: 'policies',
+  /** What a policy reload changed: added, removed, actions, params, settings (webhook/reload-changes.ts). */
+  changes: 'changes',
   problems: 'problems',
   admissionUrl: 'admission_url',
   metricsUrl: 'metrics_url',

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compilePolicies, StateguardError, type PolicySet, type PolicySource } from '../policy/index.ts';
+import { compilePolicies, configurePolicies, StateguardError, type PolicySet, type PolicySettings, type PolicySource } from '../policy/index.ts';
 
 export const BUILTIN_POLICY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../policies');
 
@@ -29,8 +29,11 @@ export function readPolicySources(directory: string): PolicySource[] {
   return sources;
 }
 
-/** The built-in policies (unless disabled) plus each extra directory, compiled together. */
-export function loadPolicySet(directories: readonly string[], builtin = true): PolicySet {
+/**
+ * The built-in policies (unless disabled) plus each extra directory, compiled together, with the config file's
+ * per-policy settings (params) applied.
+ */
+export function loadPolicySet(directories: readonly string[], builtin = true, settings: Readonly<Record<string, PolicySettings>> = {}): PolicySet {
   const dirs = builtin ? [BUILTIN_POLICY_DIR, ...directories] : [...directories];
-  return compilePolicies(dirs.flatMap((dir) => readPolicySources(dir)));
+  return configurePolicies(compilePolicies(dirs.flatMap((dir) => readPolicySources(dir))), settings);
 }

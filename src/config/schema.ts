@@ -13,7 +13,11 @@ export const CONFIG_SCHEMA = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: { action: { enum: [...ACTIONS] } },
+        properties: {
+          action: { enum: [...ACTIONS] },
+          // Validated against the policy's own params schema once the policies are loaded (policy/configure.ts).
+          params: { type: 'object' },
+        },
       },
     },
     actionCeiling: { enum: ['deny', 'warn', 'audit'] },

@@ -39,7 +39,13 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
   for (const source of sources) {
     const lines = new LineCounter();
     const documents = parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false });
-    for (const document of Array.isArray(documents) ? documents : []) {
+    const list = Array.isArray(documents) ? documents : [];
+    // An empty or comment-only file (a truncated write) would silently drop its policies.
+    if (list.every((document) => document.contents === null && document.errors.length === 0)) {
+      problems.push(`${source.file}: holds no policy (the file is empty or only comments)`);
+      continue;
+    }
+    for (const document of list) {
       if (document.contents === null) continue;
       const line = lines.linePos(document.contents.range?.[0] ?? 0).line;
       const at = `${source.file}:${line}`;
@@ -49,6 +55,11 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
       }
       const raw: unknown = document.toJS();
       const name = policyName(raw);
+      const stranger = foreignKind(raw);
+      if (stranger !== undefined) {
+        problems.push(`${at}: not a policy (${stranger}): every YAML file in a policy directory is loaded as a policy; put fixtures and test cases in a tests/ folder`);
+        continue;
+      }
       if (!validatePolicyDocument(raw)) {
         for (const error of validatePolicyDocument.errors ?? []) problems.push(`${lineOf(document, lines, error, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
         continue;
@@ -57,7 +68,7 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
       if (compiled === undefined) continue;
       if (policies.some((p) => p.id === compiled.id)) {
         const first = policies.find((p) => p.id === compiled.id);
-        problems.push(`${at}: policy ${name}: duplicate id, already defined at ${first?.file ?? ''}:${first?.line ?? ''}`);
+        problems.push(`${at}: policy ${name}: duplicate id, already defined at ${first?.file ?? ''}:${first?.line ?? ''} (to change its action or params, set policies.${compiled.id} in the config file)`);
         continue;
       }
       policies.push(compiled);
@@ -119,6 +130,13 @@ function checkParams(ruleAjv: Ajv, schema: JsonObject | undefined, params: JsonO
   if (validate(params ?? {})) return true;
   for (const error of validate.errors ?? []) report(`${what}: ${describeSchemaError(error)}`);
   return false;
+}
+
+/** `apiVersion kind` of a document that says it is something other than a StatefulSetPolicy (a fixture, a manifest). */
+function foreignKind(raw: unknown): string | undefined {
+  const { apiVersion, kind } = (typeof raw === 'object' && raw !== null ? raw : {}) as { apiVersion?: unknown; kind?: unknown };
+  if (typeof kind !== 'string' || kind === 'StatefulSetPolicy') return undefined;
+  return typeof apiVersion === 'string' ? `${apiVersion} ${kind}` : kind;
 }
 
 function policyName(raw: unknown): string {

@@ -2,6 +2,7 @@
 export * from './types.ts';
 export { StateguardError, type ErrorCode } from './errors.ts';
 export { compilePolicies, describeSchemaError, type PolicySet, type PolicySource } from './compile.ts';
+export { closestId, configurePolicies, type PolicySettings } from './configure.ts';
 export { evaluate, targetOf, type EvaluateOptions } from './evaluate.ts';
 export { DEFAULT_ACTION_SETTINGS, NAMESPACE_ACTION_LABEL, resolveAction } from './actions.ts';
 export { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';

@@ -7,6 +7,7 @@ import type { AdmissionContext } from '../admission/index.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
+import { describeChanges, reloadChanges, type ReloadChanges } from './reload-changes.ts';
 
 export interface Settings {
   readonly config: Config;
@@ -17,7 +18,7 @@ export interface Settings {
 export type Lookups = Pick<AdmissionContext, 'namespaceLabels' | 'lookup'>;
 
 export type ReloadResult =
-  | { readonly ok: true; readonly policies: number }
+  | { readonly ok: true; readonly policies: number; readonly changes: ReloadChanges }
   | { readonly ok: false; readonly error: string; readonly problems: readonly string[] };
 
 export interface PolicyStore {
@@ -44,10 +45,13 @@ export function createPolicyStore(initial: Settings, load: () => Settings, looku
         return { ok: false, error: message, problems };
       }
       if (readAtStart(next) !== readAtStart(current)) logger.warn('server or cluster settings changed; they take effect at the next start');
+      const changes = reloadChanges(current, next);
       current = next;
       context = contextOf(next);
-      logger.info({ [LOG_KEYS.policies]: next.set.policies.length }, 'config and policies reloaded');
-      return { ok: true, policies: next.set.policies.length };
+      const fields = { [LOG_KEYS.policies]: next.set.policies.length, [LOG_KEYS.changes]: changes };
+      if (changes.weakens) logger.warn(fields, `config and policies reloaded, enforcement may be weaker: ${describeChanges(changes)}`);
+      else logger.info(fields, 'config and policies reloaded');
+      return { ok: true, policies: next.set.policies.length, changes };
     },
   };
 }

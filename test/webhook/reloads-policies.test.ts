@@ -102,5 +102,85 @@ test('a change in a policy directory reloads by itself once the set is valid aga
 test('a change of the config file reloads by itself (action overrides apply)', async () => {
   writeFileSync(config, `policyDirs: [${JSON.stringify(policies)}]\npolicies:\n  team-label-required: { action: warn }\n`);
   await eventually((response) => !denies(response, 'team-label-required') && (response.warnings ?? []).includes('[team-label-required] the StatefulSet has no team label (fix: add the label team)'), 'team-label-required downgraded to warn');
-  assert.ok(t.records.some((r) => r.msg === 'config and policies reloaded'));
+  // deny → warn loosens enforcement: logged at warn, naming the change.
+  assert.ok(t.records.some((r) => r.level === 40 && r.msg === 'config and policies reloaded, enforcement may be weaker: actions team-label-required deny → warn'));
 });
+
+/** Rewrites the config and reloads at once (the watcher's own reload of the same content comes later and changes nothing). */
+function reloadWith(text: string): { result: ReturnType<TestServer['server']['reload']>; logged: (typeof t.records)[number] | undefined } {
+  writeFileSync(config, text);
+  const from = t.records.length;
+  const result = t.server.reload();
+  return { result, logged: t.records.slice(from).find((r) => typeof r.msg === 'string' && r.msg.startsWith('config and policies reloaded') || r.level === 50) };
+}
+
+const dirs = (): string => `policyDirs: [${JSON.stringify(policies)}]\n`;
+
+test('an empty or comment-only config file is rejected on reload, and the last good set keeps serving', async () => {
+  for (const text of ['', '   \n', '# only a comment\n# and another\n', '---\n']) {
+    const { result, logged } = reloadWith(text);
+    assert.equal(result.ok, false, JSON.stringify(text));
+    if (result.ok) return;
+    assert.match(result.error, /config file .* is empty \(or only comments\)/);
+    assert.equal(logged?.level, 50);
+    assert.match(logged?.msg ?? '', /^reload rejected, the last good policies keep serving: config file .* is empty/);
+  }
+  const response = await verdict();
+  assert.ok((response.warnings ?? []).some((w) => w.startsWith('[team-label-required]')), 'still the last good set: team-label-required at warn');
+  assert.ok(denies(response, 'storage-class-required'));
+  assert.ok(reloadWith(`${dirs()}policies:\n  team-label-required: { action: warn }\n`).result.ok);
+});
+
+test('an empty or comment-only policy file is rejected on reload', async () => {
+  const file = join(policies, 'team-label', 'policy.yaml');
+  for (const text of ['', '# TODO\n']) {
+    writeFileSync(file, text);
+    const result = t.server.reload();
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.ok(result.problems.some((p) => /team-label\/policy\.yaml: holds no policy \(the file is empty or only comments\)/.test(p)), result.problems.join('\n'));
+  }
+  writeFileSync(file, labelPolicy('team-label-required', 'team'));
+  assert.ok((await verdict()).warnings?.some((w) => w.startsWith('[team-label-required]')));
+});
+
+test('a config with invalid params or an unknown policy id is rejected on reload, naming each problem', () => {
+  const { result, logged } = reloadWith(`${dirs()}policies:\n  min-replicas: { params: { min: 0 } }\n  team-label-requird: { action: deny }\n`);
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.problems.length, 2, result.problems.join('\n'));
+  assert.ok(result.problems.includes('policies.min-replicas.params.min: must be >= 1'), result.problems.join('\n'));
+  assert.ok(result.problems.includes('policies.team-label-requird: no policy with this id (did you mean "team-label-required"?)'), result.problems.join('\n'));
+  assert.equal(logged?.level, 50);
+});
+
+test('a reload that only adds or tightens is logged at info with what changed', () => {
+  const { result, logged } = reloadWith(`${dirs()}policies:\n  team-label-required: { action: deny }\n  min-replicas: { action: deny }\n`);
+  assert.ok(result.ok);
+  assert.equal(logged?.level, 30);
+  assert.equal(logged?.msg, 'config and policies reloaded');
+  assert.deepEqual((logged?.['changes'] as { actions: unknown }).actions, [
+    { policy: 'min-replicas', from: 'off', to: 'deny' },
+    { policy: 'team-label-required', from: 'warn', to: 'deny' },
+  ]);
+});
+
+test('a config truncated to a shorter valid YAML is applied, logged at warn naming every change', () => {
+  const params = reloadWith(`${dirs()}policies:\n  team-label-required: { action: deny }\n  min-replicas: { action: deny, params: { min: 2 } }\n`);
+  assert.ok(params.result.ok);
+  assert.equal(params.logged?.level, 40);
+  assert.equal(params.logged?.msg, 'config and policies reloaded, enforcement may be weaker: params changed: min-replicas');
+
+  const truncated = reloadWith(`${dirs()}policies:\n  team-label-required: { action: deny }\n`);
+  assert.ok(truncated.result.ok);
+  assert.equal(truncated.logged?.level, 40);
+  assert.equal(truncated.logged?.msg, 'config and policies reloaded, enforcement may be weaker: actions min-replicas deny → off; params changed: min-replicas');
+  assert.deepEqual((truncated.logged?.['changes'] as { actions: unknown }).actions, [{ policy: 'min-replicas', from: 'deny', to: 'off' }]);
+
+  const noDirs = reloadWith('namespaceActionOverride: true\nactionCeiling: warn\n');
+  assert.ok(noDirs.result.ok);
+  assert.equal(noDirs.logged?.level, 40);
+  assert.match(noDirs.logged?.msg ?? '', /^config and policies reloaded, enforcement may be weaker: removed team-label-required; actions .*storage-class-required deny → warn.*; actionCeiling: "deny" → "warn"$/);
+  assert.deepEqual((noDirs.logged?.['changes'] as { removed: unknown }).removed, ['team-label-required']);
+});
+

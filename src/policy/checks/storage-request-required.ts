@@ -1,12 +1,12 @@
 import { asArray, asObject, asString, joinPath } from '../object-path.ts';
-import { parseQuantity } from '../quantity.ts';
+import { parseQuantity, QUANTITY } from '../quantity.ts';
 import type { Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
 
 /** Every volumeClaimTemplate requests a positive storage size, at most `params.max` when set. */
 export const storageRequestRequired: Check = {
   name: 'storage-request-required',
-  params: { type: 'object', properties: { max: { type: 'string' } }, additionalProperties: false },
+  params: { type: 'object', properties: { max: { type: 'string', pattern: QUANTITY.source } }, additionalProperties: false },
   run({ object, params, fix }) {
     const max = parseQuantity(params['max']);
     const violations: Violation[] = [];

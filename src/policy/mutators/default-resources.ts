@@ -1,5 +1,6 @@
 import { asObject, ensureObject } from '../object-path.ts';
 import { allContainers, podSpec } from '../pod.ts';
+import { QUANTITY } from '../quantity.ts';
 import type { Mutator } from './mutator.ts';
 
 /** Opt-in: requests.cpu / requests.memory from params on containers that set neither a request nor a limit for them. */
@@ -7,7 +8,7 @@ export const defaultResources: Mutator = {
   name: 'default-resources',
   scope: 'template',
   linuxOnly: false,
-  params: { type: 'object', properties: { cpu: { type: 'string' }, memory: { type: 'string' } }, additionalProperties: false },
+  params: { type: 'object', properties: { cpu: { type: 'string', pattern: QUANTITY.source }, memory: { type: 'string', pattern: QUANTITY.source } }, additionalProperties: false },
   apply({ draft, params }) {
     let changed = false;
     const podRequests = asObject(asObject(podSpec(draft)['resources'])['requests']);

@@ -26,7 +26,7 @@ export interface TestApp {
 
 export async function testApp(input: ConfigInput = {}, lookups: Lookups = {}): Promise<TestApp> {
   const config = buildConfig([input]);
-  const set = config.policyDirs.length === 0 && config.builtinPolicies ? builtinPolicies() : loadPolicySet(config.policyDirs, config.builtinPolicies);
+  const set = config.policyDirs.length === 0 && config.builtinPolicies ? builtinPolicies() : loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies);
   const context = { set, actions: actionSettings(config), ...lookups };
   const { logger, records } = captureLogs();
   const metrics = createMetrics();

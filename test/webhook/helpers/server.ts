@@ -16,7 +16,7 @@ export interface TestServer {
 
 export function settingsOf(input: ConfigInput): Settings {
   const config = buildConfig([LOOPBACK, input]);
-  return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies) };
+  return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies) };
 }
 
 export async function startTestServer(options: { input?: ConfigInput; load?: () => Settings; lookups?: Lookups; ca?: string | string[]; certificatePollMs?: number } = {}): Promise<TestServer> {

@@ -1,0 +1,75 @@
+/**
+ * What a reload changes in enforcement: policies added or removed, actions in force (config override and ceiling
+ * applied), params, and the settings that decide who may weaken a policy. A reload that may weaken enforcement is
+ * logged at warn with these changes, so a truncated config or a lost policy file never passes as routine.
+ */
+import { actionSettings } from '../config/config.ts';
+import { resolveAction, type Action, type Policy } from '../policy/index.ts';
+import type { Settings } from './policy-store.ts';
+
+export interface ActionChange {
+  readonly policy: string;
+  readonly from: Action;
+  readonly to: Action;
+}
+
+export interface ReloadChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly actions: readonly ActionChange[];
+  /** Policies whose params changed (a looser limit is as weakening as a looser action). */
+  readonly params: readonly string[];
+  /** Action ceiling, namespace action override and exemption namespaces, as `name: before → after`. */
+  readonly settings: readonly string[];
+  /** Whether enforcement may be weaker after the reload than before. */
+  readonly weakens: boolean;
+}
+
+const STRENGTH: Readonly<Record<Action, number>> = { deny: 3, warn: 2, audit: 1, off: 0 };
+
+export function reloadChanges(before: Settings, after: Settings): ReloadChanges {
+  const actionsBefore = actionSettings(before.config);
+  const actionsAfter = actionSettings(after.config);
+  const added = after.set.policies.filter((p) => !before.set.byId.has(p.id)).map((p) => p.id);
+  const removed = before.set.policies.filter((p) => !after.set.byId.has(p.id)).map((p) => p.id);
+  const actions: ActionChange[] = [];
+  const params: string[] = [];
+  for (const policy of after.set.policies) {
+    const old = before.set.byId.get(policy.id);
+    if (old === undefined) continue;
+    const from = resolveAction(old, actionsBefore, undefined);
+    const to = resolveAction(policy, actionsAfter, undefined);
+    if (from !== to) actions.push({ policy: policy.id, from, to });
+    if (JSON.stringify(paramsOf(old)) !== JSON.stringify(paramsOf(policy))) params.push(policy.id);
+  }
+  const settings: string[] = [];
+  let settingsWeaken = false;
+  const compare = (name: string, from: unknown, to: unknown, weakens: boolean): void => {
+    if (JSON.stringify(from) === JSON.stringify(to)) return;
+    settings.push(`${name}: ${JSON.stringify(from)} → ${JSON.stringify(to)}`);
+    settingsWeaken ||= weakens;
+  };
+  const [b, a] = [before.config, after.config];
+  compare('actionCeiling', b.actionCeiling, a.actionCeiling, STRENGTH[a.actionCeiling] < STRENGTH[b.actionCeiling]);
+  compare('namespaceActionOverride', b.namespaceActionOverride, a.namespaceActionOverride, a.namespaceActionOverride);
+  const exempting = (namespaces: readonly string[]) => (ns: string) => namespaces.includes('*') || namespaces.includes(ns);
+  compare('exemptions.namespaces', b.exemptions.namespaces, a.exemptions.namespaces, a.exemptions.namespaces.some((ns) => !exempting(b.exemptions.namespaces)(ns)));
+  const weakens = removed.length > 0 || params.length > 0 || settingsWeaken || actions.some((c) => STRENGTH[c.to] < STRENGTH[c.from]);
+  return { added, removed, actions, params, settings, weakens };
+}
+
+/** One line for the log message: `removed a, b; actions a deny → warn; params changed: c`. */
+export function describeChanges(changes: ReloadChanges): string {
+  const parts = [
+    changes.added.length > 0 ? `added ${changes.added.join(', ')}` : '',
+    changes.removed.length > 0 ? `removed ${changes.removed.join(', ')}` : '',
+    changes.actions.length > 0 ? `actions ${changes.actions.map((c) => `${c.policy} ${c.from} → ${c.to}`).join(', ')}` : '',
+    changes.params.length > 0 ? `params changed: ${changes.params.join(', ')}` : '',
+    changes.settings.length > 0 ? changes.settings.join(', ') : '',
+  ].filter((part) => part !== '');
+  return parts.length === 0 ? 'no change in enforcement' : parts.join('; ');
+}
+
+function paramsOf(policy: Policy): unknown {
+  return [policy.validate?.params ?? null, policy.mutate?.params ?? null];
+}
