@@ -39,21 +39,47 @@ export function findings(report: ReviewReport): Finding[] {
 }
 
 export function counts(report: ReviewReport): { denied: number; warned: number; errors: number; clean: number } {
-  let denied = 0, warned = 0, errors = 0, clean = 0;
-  for (const item of report.items) {
-    const results = item.evaluation.results;
-    if (results.some((r) => r.result === 'fail')) denied++;
-    else if (results.some((r) => r.result === 'warn')) warned++;
-    else clean++;
-    if (results.some((r) => r.result === 'error')) errors++;
-  }
+  const { denied, warned, errors, clean } = totals(report);
   return { denied, warned, errors, clean };
+}
+
+/** What the summary line and the exit code need; kept as a running tally when items are not kept. */
+export interface ReviewTotals {
+  statefulSets: number;
+  denied: number;
+  warned: number;
+  errors: number;
+  clean: number;
+  problems: number;
+  skipped: Record<string, number>;
+}
+
+export function emptyTotals(): ReviewTotals {
+  return { statefulSets: 0, denied: 0, warned: 0, errors: 0, clean: 0, problems: 0, skipped: {} };
+}
+
+export function addItem(tally: ReviewTotals, item: ReviewItem): void {
+  const results = item.evaluation.results;
+  tally.statefulSets++;
+  if (results.some((r) => r.result === 'fail')) tally.denied++;
+  else if (results.some((r) => r.result === 'warn')) tally.warned++;
+  else tally.clean++;
+  if (results.some((r) => r.result === 'error')) tally.errors++;
+}
+
+export function totals(report: ReviewReport): ReviewTotals {
+  const tally = { ...emptyTotals(), problems: report.problems.length, skipped: { ...report.skipped } };
+  for (const item of report.items) addItem(tally, item);
+  return tally;
 }
 
 /** 0 clean, 1 deny violations (or warnings with --fail-on warn), 2 input or evaluation errors. */
 export function exitCode(report: ReviewReport, failOn: FailOn): number {
-  const { denied, warned, errors } = counts(report);
-  if (report.problems.length > 0 || errors > 0) return 2;
-  if (denied > 0 || (failOn === 'warn' && warned > 0)) return 1;
+  return exitCodeOf(totals(report), failOn);
+}
+
+export function exitCodeOf(t: ReviewTotals, failOn: FailOn): number {
+  if (t.problems > 0 || t.errors > 0) return 2;
+  if (t.denied > 0 || (failOn === 'warn' && t.warned > 0)) return 1;
   return 0;
 }

@@ -1,6 +1,8 @@
 /** Human output: compact, grouped per StatefulSet, coloured only when asked (a TTY without NO_COLOR). */
+import { styleText } from 'node:util';
 import type { PolicyResult } from '../policy/index.ts';
-import { counts, type ReviewReport } from './model.ts';
+import { totals, type InputProblem, type ReviewItem, type ReviewReport, type ReviewTotals } from './model.ts';
+import { terminalSafe as safe } from './terminal-safe.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -8,61 +10,80 @@ export interface TextOptions {
   readonly diffs?: ReadonlyMap<number, string>;
 }
 
-const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
-type Paint = (code: keyof typeof CODES, text: string) => string;
+type Style = 'red' | 'yellow' | 'green' | 'cyan' | 'dim' | 'bold';
+type Paint = (style: Style, text: string) => string;
 
 /** Denials first, then policy errors, then warnings. */
 const ORDER = ['fail', 'error', 'warn'] as const;
 
 const MARK: Readonly<Record<PolicyResult['result'], string>> = { fail: '✗', warn: '!', error: 'E', skip: '-', pass: '✓' };
 
+function painter(color: boolean): Paint {
+  return color ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
+}
+
+/** The whole report at once (audit, tests); `review` writes the same lines as it goes. */
 export function formatText(report: ReviewReport, options: TextOptions): string {
-  const paint: Paint = options.color ? (code, text) => `\u001b[${CODES[code]}m${text}\u001b[0m` : (_code, text) => text;
+  const out = report.items.map((item, index) => formatTextItem(item, options.color, options.diffs === undefined ? undefined : options.diffs.get(index) ?? ''));
+  for (const problem of report.problems) out.push(formatTextProblem(problem, options.color));
+  out.push(formatTextSummary(totals(report)));
+  return out.join('');
+}
+
+/**
+ * One StatefulSet's lines. `diff`: undefined when --diff is off, '' when on and nothing changed. Every string taken
+ * from a manifest is escaped: a field value must not move the cursor, recolour or rewrite the terminal.
+ */
+export function formatTextItem(item: ReviewItem, color: boolean, diff?: string): string {
+  const paint = painter(color);
   const out: string[] = [];
-  report.items.forEach((item, index) => {
-    const results = item.evaluation.results;
-    const flagged = ORDER.flatMap((kind) => results.filter((r) => r.result === kind));
-    const verdict = results.some((r) => r.result === 'fail') ? paint('red', 'DENY') : flagged.length > 0 ? paint('yellow', 'WARN') : paint('green', 'PASS');
-    out.push(`${verdict} ${paint('bold', `${item.kind} ${item.namespace}/${item.name}`)} ${paint('dim', `${item.file}:${item.line}`)}`);
-    for (const result of flagged) {
-      const colour = result.result === 'warn' ? 'yellow' : 'red';
-      if (result.violations.length === 0) {
-        out.push(`  ${paint(colour, `${MARK[result.result]} ${result.policy}`)} ${result.reason ?? ''}`);
-      }
-      for (const v of result.violations) {
-        const check = v.checkId === undefined ? '' : ` [${v.checkId}]`;
-        out.push(`  ${paint(colour, `${MARK[result.result]} ${result.policy}${check}`)} ${paint('dim', v.path)}`);
-        out.push(`      ${v.message}`);
-        out.push(`      ${paint('cyan', 'fix:')} ${v.fix}`);
-      }
+  const results = item.evaluation.results;
+  const flagged = ORDER.flatMap((kind) => results.filter((r) => r.result === kind));
+  const verdict = results.some((r) => r.result === 'fail') ? paint('red', 'DENY') : flagged.length > 0 ? paint('yellow', 'WARN') : paint('green', 'PASS');
+  out.push(`${verdict} ${paint('bold', safe(`${item.kind} ${item.namespace}/${item.name}`))} ${paint('dim', safe(`${item.file}:${item.line}`))}`);
+  for (const result of flagged) {
+    const colour = result.result === 'warn' ? 'yellow' : 'red';
+    if (result.violations.length === 0) {
+      out.push(`  ${paint(colour, `${MARK[result.result]} ${safe(result.policy)}`)} ${safe(result.reason ?? '')}`);
     }
-    const exempted = results.filter((r) => r.result === 'skip' && r.reason?.startsWith('exempted') === true);
-    for (const result of exempted) out.push(`  ${MARK.skip} ${result.policy} ${paint('dim', result.reason ?? '')}`);
-    const offline = results.filter((r) => r.result === 'skip' && r.reason?.startsWith('no cluster data') === true);
-    if (offline.length > 0) out.push(paint('dim', `  - ${offline.map((r) => r.policy).join(', ')}: need cluster data, skipped`));
-    if (item.evaluation.mutators.length > 0) {
-      out.push(`  ${paint('cyan', '+')} defaults the webhook would inject: ${item.evaluation.mutators.join(', ')}${options.diffs === undefined ? paint('dim', ' (--diff shows them)') : ''}`);
+    for (const v of result.violations) {
+      const check = v.checkId === undefined ? '' : ` [${v.checkId}]`;
+      out.push(`  ${paint(colour, safe(`${MARK[result.result]} ${result.policy}${check}`))} ${paint('dim', safe(v.path))}`);
+      out.push(`      ${safe(v.message)}`);
+      out.push(`      ${paint('cyan', 'fix:')} ${safe(v.fix)}`);
     }
-    const diff = options.diffs?.get(index);
-    if (diff !== undefined && diff !== '') out.push(diff.split('\n').map((line) => `    ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : paint('dim', line)}`).join('\n'));
-  });
-  for (const problem of report.problems) {
-    const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-    out.push(`${paint('red', 'ERROR')} ${where}: ${problem.message}`);
   }
-  out.push(summary(report));
+  const exempted = results.filter((r) => r.result === 'skip' && r.reason?.startsWith('exempted') === true);
+  for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);
+  const offline = results.filter((r) => r.result === 'skip' && r.reason?.startsWith('no cluster data') === true);
+  if (offline.length > 0) out.push(paint('dim', `  - ${safe(offline.map((r) => r.policy).join(', '))}: need cluster data, skipped`));
+  if (item.evaluation.mutators.length > 0) {
+    out.push(`  ${paint('cyan', '+')} defaults the webhook would inject: ${safe(item.evaluation.mutators.join(', '))}${diff === undefined ? paint('dim', ' (--diff shows them)') : ''}`);
+  }
+  if (diff !== undefined && diff !== '') out.push(diff.split('\n').map((line) => `    ${paintDiffLine(paint, safe(line))}`).join('\n'));
   return out.join('\n') + '\n';
 }
 
-function summary(report: ReviewReport): string {
-  const { denied, warned, clean, errors } = counts(report);
-  const skipped = Object.entries(report.skipped);
+function paintDiffLine(paint: Paint, line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return paint('bold', line);
+  if (line.startsWith('@@')) return paint('cyan', line);
+  if (line.startsWith('+')) return paint('green', line);
+  return line.startsWith('-') ? paint('red', line) : paint('dim', line);
+}
+
+export function formatTextProblem(problem: InputProblem, color: boolean): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  return `${painter(color)('red', 'ERROR')} ${safe(where)}: ${safe(problem.message)}\n`;
+}
+
+export function formatTextSummary(t: ReviewTotals): string {
+  const skipped = Object.entries(t.skipped);
   const skippedCount = skipped.reduce((sum, [, n]) => sum + n, 0);
   const parts = [
-    `${report.items.length} StatefulSet${report.items.length === 1 ? '' : 's'} reviewed: ${denied} denied, ${warned} with warnings, ${clean} clean`,
-    ...(errors > 0 ? [`${errors} with policy errors`] : []),
-    `${skippedCount} other document${skippedCount === 1 ? '' : 's'} skipped${skippedCount > 0 ? ` (${skipped.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`,
-    `${report.problems.length} input error${report.problems.length === 1 ? '' : 's'}`,
+    `${t.statefulSets} StatefulSet${t.statefulSets === 1 ? '' : 's'} reviewed: ${t.denied} denied, ${t.warned} with warnings, ${t.clean} clean`,
+    ...(t.errors > 0 ? [`${t.errors} with policy errors`] : []),
+    `${skippedCount} other document${skippedCount === 1 ? '' : 's'} skipped${skippedCount > 0 ? ` (${safe(skipped.map(([k, n]) => `${n} ${k}`).join(', '))})` : ''}`,
+    `${t.problems} input error${t.problems === 1 ? '' : 's'}`,
   ];
-  return parts.join('; ');
+  return parts.join('; ') + '\n';
 }
