@@ -22,6 +22,8 @@ export interface ReviewReport {
   readonly items: readonly ReviewItem[];
   readonly problems: readonly InputProblem[];
   readonly skipped: Readonly<Record<string, number>>;
+  /** Set by audit: the items are objects of this API server, and `file` is their API path. */
+  readonly apiServer?: string;
 }
 
 export const FAIL_ON = ['deny', 'warn'] as const;
