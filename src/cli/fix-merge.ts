@@ -42,6 +42,11 @@ function lineMap(rendered: readonly string[], original: readonly string[]): (num
   return map;
 }
 
+/** How many lines two texts have in common (in order). */
+export function commonLines(a: string, b: string): number {
+  return diffArrays(a.split('\n'), b.split('\n')).reduce((sum, change) => sum + (change.added || change.removed ? 0 : change.count), 0);
+}
+
 /**
  * The original text with the before → after changes applied, or undefined when a change touches a line whose
  * original form differs from its rendering (the caller then uses the whole rendering).
@@ -55,8 +60,9 @@ export function carryOver(original: string, before: string, after: string): stri
   for (const hunk of hunks(b, after.split('\n'))) {
     let from: number | undefined, to: number | undefined;
     if (hunk.start === hunk.end) {
-      // A pure insertion: after the line that precedes it, or before the first line.
-      from = hunk.start === 0 ? map[0] : (map[hunk.start - 1] ?? -2) + 1;
+      // A pure insertion: after the line that precedes it or, if that one is written differently, before the next.
+      const previous = hunk.start === 0 ? undefined : map[hunk.start - 1];
+      from = previous === undefined ? map[hunk.start] : previous + 1;
       to = from;
     } else {
       from = map[hunk.start];

@@ -2,7 +2,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { PatchOperation } from '../policy/index.ts';
-import { carryOver } from './fix-merge.ts';
+import { carryOver, commonLines } from './fix-merge.ts';
 import { YAML_OPTIONS, type Manifest, type SourceFile } from './read-manifests.ts';
 
 export interface FixedFile {
@@ -17,10 +17,23 @@ function unescape(segment: string): string | number {
   return /^\d+$/.test(key) ? Number(key) : key;
 }
 
-function render(source: SourceFile): string {
+interface Style { readonly indentSeq: boolean; readonly flowCollectionPadding: boolean }
+const STYLES: readonly Style[] = [true, false].flatMap((indentSeq) => [true, false].map((flowCollectionPadding) => ({ indentSeq, flowCollectionPadding })));
+
+function render(source: SourceFile, style: Style): string {
   return source.json && source.documents.length === 1
     ? `${JSON.stringify(source.documents[0]?.toJS(), null, 2)}\n`
-    : source.documents.map((d) => d.toString({ lineWidth: 0 })).join('');
+    : source.documents.map((d) => d.toString({ lineWidth: 0, ...style })).join('');
+}
+
+/** The rendering options closest to how the file is written (sequence indentation, `{a: b}` or `{ a: b }`). */
+function closestStyle(source: SourceFile): Style {
+  let best = { style: STYLES[0] as Style, common: -1 };
+  for (const style of STYLES) {
+    const common = commonLines(source.text, render(source, style));
+    if (common > best.common) best = { style, common };
+  }
+  return best.style;
 }
 
 /**
@@ -32,7 +45,8 @@ export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest
   if (source.documents.some((d) => d.errors.length > 0)) return unchanged;
   const todo = fixes.filter((f) => f.patch.length > 0 && f.manifest.document !== undefined);
   if (todo.length === 0) return unchanged;
-  const before = render(source);
+  const style = closestStyle(source);
+  const before = render(source, style);
   for (const { manifest, patch } of todo) {
     const document = manifest.document as Document;
     const prefix = manifest.itemIndex === undefined ? [] : ['items', manifest.itemIndex];
@@ -42,7 +56,7 @@ export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest
       else setIn(document, keys, op.value);
     }
   }
-  const after = render(source);
+  const after = render(source, style);
   const merged = carryOver(source.text, before, after);
   const text = merged !== undefined && sameContent(merged, source) ? merged : after;
   return { file: source.file, text, changed: true };
