@@ -13,8 +13,8 @@ const SRCROOT = '%SRCROOT%';
 const API_SERVER = 'KUBERNETES_API_SERVER';
 
 export interface SarifOptions {
-  /** Where relative file locations start (default: the working directory). */
-  readonly cwd?: string;
+  /** Where relative file locations start: the working directory of the run. */
+  readonly cwd: string;
 }
 
 /** `storage-class-required` → `StorageClassRequired`: SARIF's `name` is a readable identifier, not the id again. */
@@ -26,8 +26,8 @@ function encodePath(path: string): string {
   return path.split(sep).map(encodeURIComponent).join('/');
 }
 
-export function formatSarif(report: ReviewReport, policies: readonly Policy[], version: string, options: SarifOptions = {}): string {
-  const cwd = options.cwd ?? process.cwd();
+export function formatSarif(report: ReviewReport, policies: readonly Policy[], version: string, options: SarifOptions): string {
+  const cwd = options.cwd;
   const artifact = (file: string): Record<string, unknown> => {
     if (report.apiServer !== undefined) return { uri: file.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/'), uriBaseId: API_SERVER };
     if (file === '<stdin>') return { uri: 'stdin', description: { text: 'standard input' } };
