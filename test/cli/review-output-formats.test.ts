@@ -3,11 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Ajv } from 'ajv';
 import { runCli } from '../helpers/cli.ts';
+import { sarifValidator } from '../helpers/sarif-schema.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
 const seedText = readFileSync(SEED_FILE, 'utf8');
 
 test('text output escapes control characters and ANSI escapes taken from manifest fields', () => {
@@ -28,15 +27,6 @@ test('--diff is a unified diff: ---/+++ headers and @@ -a,b +c,d @@ hunks', () =
   assert.match(stdout, /^ {4}\+\s+seccompProfile:$/m);
   assert.doesNotMatch(stdout, /^ {4}@@$/m, 'no bare @@');
 });
-
-/** The SARIF 2.1.0 schema (OASIS), as shipped in @microsoft/jest-sarif; draft-04 `id` read as `$id`. */
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown> & { id: string };
-  const { id, ...rest } = schema;
-  delete rest['$schema'];
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
-  return ajv.compile({ ...rest, $id: id });
-}
 
 interface Sarif {
   runs: {
