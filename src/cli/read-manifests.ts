@@ -109,7 +109,15 @@ export function* parseText(file: string, text: string, explicit: boolean, keep: 
       yield problem({ file, line: at, documentIndex, message });
       continue;
     }
-    const value: unknown = document.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 1000 });
+    } catch (failure) {
+      // An alias bomb, or a merge key whose source is not a mapping.
+      empty = false;
+      yield problem({ file, line, documentIndex, message: `document ${documentIndex + 1} cannot be read: ${failure instanceof Error ? failure.message : String(failure)}` });
+      continue;
+    }
     if (value === null || value === undefined) continue; // an empty or comment-only document: kubectl skips it
     empty = false;
     yield* objects(file, line, documentIndex, value, document as Document, lines, keep);

@@ -54,3 +54,15 @@ test('empty documents (a trailing ---, helm template comment-only documents) are
   assert.equal(named.code, 2, 'a file named on the command line with no documents is still an error');
   assert.match(named.stdout, /comments-only\.yaml: empty file/);
 });
+
+test('a merge key whose source is not a mapping, and an alias bomb, are input errors naming the document, not crashes', () => {
+  const file = join(dir, 'bad-merges.yaml');
+  const bomb = 'a: &a [1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n';
+  writeFileSync(file, `kind: StatefulSet\napiVersion: apps/v1\nmetadata: &n web\nspec:\n  <<: *n\n---\n${bomb}`);
+  const { code, stdout, stderr } = runCli(['review', file, SEED_FILE]);
+  assert.equal(code, 2, stdout + stderr);
+  assert.match(stdout, /bad-merges\.yaml:1: document 1 cannot be read: Merge sources must be maps/);
+  assert.match(stdout, /bad-merges\.yaml:7: document 2 cannot be read: Excessive alias count/);
+  assert.match(stdout, /DENY StatefulSet default\/web/);
+  assert.doesNotMatch(stdout + stderr, /\n\s+at /);
+});
