@@ -48,9 +48,9 @@ function special(stats: Stats): string | undefined {
 /** Reads an open descriptor to its end, or stops once more than `maxBytes` arrived. */
 export function readLimited(fd: number, maxBytes: number, what: string): ReadResult {
   const chunks: Buffer[] = [];
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let read: number;
     try {
       read = readSync(fd, chunk, 0, chunk.length, null);
@@ -65,7 +65,8 @@ export function readLimited(fd: number, maxBytes: number, what: string): ReadRes
     if (read === 0) break;
     total += read;
     if (total > maxBytes) return { refused: `${what} is over the ${maxBytes / 1048576} MiB limit for one manifest input; stopped reading there` };
-    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
+    // A copy of what was read: a pipe gives 64 KiB at a time, and keeping views would keep 1 MiB each.
+    chunks.push(Buffer.from(chunk.subarray(0, read)));
   }
   return { bytes: Buffer.concat(chunks, total) };
 }

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { evaluate, type PolicySet, type ActionSettings } from '../policy/index.ts';
 import { addItem, emptyTotals, exitCodeOf, type FailOn, type InputProblem, type ReviewItem } from '../report/model.ts';
 import { formatTextItem, formatTextProblem, formatTextSummary } from '../report/text.ts';
+import { terminalSafe } from '../report/terminal-safe.ts';
 import { yamlDiff } from '../report/yaml-diff.ts';
 import { fixFile } from './fix.ts';
 import { formatOutput, type OutputFormat } from './output.ts';
@@ -70,7 +71,7 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
   if (streaming) report(formatTextSummary(tally));
   else report(formatOutput({ items, problems, skipped: tally.skipped }, options.output, { color: options.color }, set, version));
   if (options.fix) {
-    const done = [...(written.length > 0 ? [`wrote ${written.join(', ')}`] : []), ...(stdinChanged ? ['fixed the manifests from stdin'] : [])];
+    const done = [...(written.length > 0 ? [`wrote ${terminalSafe(written.join(', '))}`] : []), ...(stdinChanged ? ['fixed the manifests from stdin'] : [])];
     const stdin = paths.includes('-') ? ` (the manifests from stdin are on stdout${stdinChanged ? '' : ', unchanged'})` : '';
     io.stderr(`--fix: ${done.length === 0 ? 'nothing to change' : done.join('; ')}${stdin}\n`);
   }
