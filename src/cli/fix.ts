@@ -10,6 +10,8 @@ export interface FixedFile {
   readonly text: string;
   /** Whether any document was changed (text is then the original, byte for byte, when false). */
   readonly changed: boolean;
+  /** The edits could not be kept to their lines: the whole file was rendered again (comments kept). */
+  readonly rerendered: boolean;
 }
 
 function unescape(segment: string): string | number {
@@ -41,7 +43,7 @@ function closestStyle(source: SourceFile): Style {
  * patch changed keep their original bytes; if that cannot be done safely, the whole file is re-rendered.
  */
 export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest; patch: readonly PatchOperation[] }[]): FixedFile {
-  const unchanged = { file: source.file, text: source.text, changed: false };
+  const unchanged = { file: source.file, text: source.text, changed: false, rerendered: false };
   if (source.documents.some((d) => d.errors.length > 0)) return unchanged;
   const todo = fixes.filter((f) => f.patch.length > 0 && f.manifest.document !== undefined);
   if (todo.length === 0) return unchanged;
@@ -57,9 +59,12 @@ export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest
     }
   }
   const after = render(source, style);
-  const merged = carryOver(source.text, before, after);
-  const text = merged !== undefined && sameContent(merged, source) ? merged : after;
-  return { file: source.file, text, changed: true };
+  // Consistent CRLF line ends are kept: the edit is carried over on LF lines and the CRs put back.
+  const crlf = source.text.includes('\r\n') && !/(^|[^\r])\n/.test(source.text);
+  const carried = carryOver(crlf ? source.text.replaceAll('\r\n', '\n') : source.text, before, after);
+  const merged = carried !== undefined && crlf ? carried.replaceAll('\n', '\r\n') : carried;
+  if (merged !== undefined && sameContent(merged, source)) return { file: source.file, text: merged, changed: true, rerendered: false };
+  return { file: source.file, text: after, changed: true, rerendered: true };
 }
 
 /** The carried-over text must read back as exactly the patched documents; otherwise it is not used. */

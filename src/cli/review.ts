@@ -59,6 +59,7 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
     } else {
       const fixed = fixFile(event.source, pending.map(({ manifest, item }) => ({ manifest, patch: item?.evaluation.patch ?? [] })));
       pending.length = 0;
+      if (fixed.rerendered) io.stderr(`--fix: ${terminalSafe(event.source.file)}: an edit touches lines the YAML library writes differently, so the whole file was rendered again (comments kept, layout normalised)\n`);
       if (event.source.file === '<stdin>') {
         io.stdout(fixed.text);
         stdinChanged ||= fixed.changed;

@@ -60,3 +60,23 @@ test('review --fix - writes every document to stdout (fixed or not) and the repo
   assert.equal(clean.stdout, GOOD, 'nothing to fix: the input is passed through byte for byte');
   assert.match(clean.stderr, /--fix: nothing to change \(the manifests from stdin are on stdout, unchanged\)/);
 });
+
+test('--fix keeps CRLF line ends; an edit on a line the library writes differently (odd spacing) re-renders the file and says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stateguard-fixcrlf-'));
+  const crlf = join(dir, 'crlf.yaml');
+  writeFileSync(crlf, seedText.replaceAll('\n', '\r\n'));
+  const first = runCli(['review', '--fix', crlf]);
+  assert.match(first.stderr, /--fix: wrote /);
+  assert.doesNotMatch(first.stderr, /rendered again/);
+  const fixed = readFileSync(crlf, 'utf8');
+  assert.ok(!/(^|[^\r])\n/.test(fixed), 'every line still ends in CRLF');
+  assert.match(fixed, /seccompProfile:\r\n/);
+
+  const flow = join(dir, 'flow.yaml');
+  writeFileSync(flow, seedText.replace(/ {6}containers:\n[\s\S]*?(?=\n {2}volumeClaimTemplates)/, '      containers: [{name: nginx,   image: "registry.k8s.io/nginx-slim:0.27", volumeMounts: [{name: html, mountPath: /usr/share/nginx/html}]}]'));
+  const second = runCli(['review', '--fix', flow]);
+  assert.match(second.stderr, /flow\.yaml: an edit touches lines the YAML library writes differently, so the whole file was rendered again/);
+  const text = readFileSync(flow, 'utf8');
+  assert.match(text, /allowPrivilegeEscalation: false/);
+  assert.match(text, /^# The seed example/m, 'comments kept');
+});
