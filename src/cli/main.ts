@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `stateguard` command: the composition root. Sub-commands set process.exitCode; nothing else exits. */
+// First: on a Node.js older than the CLI needs, exit 2 naming the version before anything else runs.
+import './node-version.ts';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { actionSettings, buildConfig, envConfig, readConfigFile, type Config, type ConfigInput } from '../config/config.ts';
@@ -10,6 +12,7 @@ import { FAIL_ON, type FailOn } from '../report/model.ts';
 import { auditConfigInput, withAuditOptions, type AuditFlags } from './audit-options.ts';
 import { explain, listPolicies } from './catalog.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
+import { readLimited } from './read-sources.ts';
 import { review, type CommandIo } from './review.ts';
 import { serve, serveConfigInput, withServeOptions, type ServeFlags } from './serve.ts';
 import { testCommand } from './test-command.ts';
@@ -19,7 +22,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 const io: CommandIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  stdin: () => readFileSync(0, 'utf8'),
+  stdin: (maxBytes) => readLimited(0, maxBytes, 'stdin'),
 };
 
 interface PolicyFlags { config?: string; policies?: string[]; builtinPolicies?: boolean }

@@ -12,7 +12,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export function formatOutput(report: ReviewReport, format: OutputFormat, text: TextOptions, set: PolicySet, version: string): string {
   switch (format) {
     case 'json': return formatJson(report);
-    case 'sarif': return formatSarif(report, set.policies, version);
+    case 'sarif': return formatSarif(report, set.policies, version, { cwd: process.cwd() });
     case 'junit': return formatJunit(report);
     case 'text': return formatText(report, text);
   }

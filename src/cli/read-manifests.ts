@@ -1,8 +1,16 @@
-/** Reads manifests from files, directories and stdin: YAML (multi-document), JSON, `kind: List`. */
-import { openSync, readFileSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+/**
+ * Reads manifests from files, directories and stdin: YAML (multi-document), JSON, `kind: List`. YAML is read as
+ * kubectl reads it: merge keys (`<<: *anchor`) are applied, a duplicate key is an input error, empty documents are
+ * ignored. Documents are produced one at a time (a generator), so memory does not grow with their number.
+ */
+import { statSync } from 'node:fs';
+import { Composer, LineCounter, Parser, type Document } from 'yaml';
 import type { InputProblem } from '../report/model.ts';
+import { describeError, MAX_INPUT_BYTES, readFileLimited, walk, type ReadResult, type StdinReader } from './read-sources.ts';
+
+export type { InputProblem } from '../report/model.ts';
+export type { StdinReader } from './read-sources.ts';
+export { MAX_INPUT_BYTES as MAX_FILE_BYTES } from './read-sources.ts';
 
 export interface Manifest {
   readonly file: string;
@@ -16,146 +24,160 @@ export interface Manifest {
   readonly document?: Document;
 }
 
+/** One file's text and parsed documents, for --fix; produced after the file's manifests. */
 export interface SourceFile {
   readonly file: string;
   readonly json: boolean;
+  readonly text: string;
   readonly documents: readonly Document[];
 }
 
-export interface ManifestSet {
-  readonly manifests: Manifest[];
-  readonly files: SourceFile[];
-  readonly problems: InputProblem[];
-  /** Documents that are not StatefulSets (or Scales), by kind. */
-  readonly skipped: Map<string, number>;
-}
-
-const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
-const SERVED_API_VERSIONS = new Set(['apps/v1']);
+export type ReadEvent =
+  | { readonly kind: 'manifest'; readonly manifest: Manifest }
+  | { readonly kind: 'problem'; readonly problem: InputProblem }
+  | { readonly kind: 'skipped'; readonly objectKind: string }
+  | { readonly kind: 'source'; readonly source: SourceFile };
 
 export interface ReadOptions {
   /** Keep each file's parsed documents (for --fix); otherwise only the plain objects are kept. */
   readonly keepDocuments: boolean;
 }
 
-export function readManifests(paths: readonly string[], stdin: () => string, options: ReadOptions = { keepDocuments: false }): ManifestSet {
-  const set: ManifestSet = { manifests: [], files: [], problems: [], skipped: new Map() };
-  const keep = options.keepDocuments;
+const SERVED_API_VERSIONS = new Set(['apps/v1']);
+/** How kubectl reads YAML: YAML 1.1 merge keys honoured, duplicate keys refused. */
+export const YAML_OPTIONS = { merge: true, uniqueKeys: true, prettyErrors: false } as const;
+
+/** The manifests, problems and skipped kinds of the inputs, in input order, one at a time. */
+export function* readManifestStream(paths: readonly string[], stdin: StdinReader, options: ReadOptions = { keepDocuments: false }): Generator<ReadEvent> {
   for (const path of paths) {
     if (path === '-') {
-      parseText('<stdin>', stdin(), set, true, keep);
+      yield* fromBytes('<stdin>', stdin(MAX_INPUT_BYTES), true, options.keepDocuments);
       continue;
     }
-    let stat;
+    let directory: boolean;
     try {
-      stat = statSync(path);
+      directory = statSync(path).isDirectory();
     } catch (error) {
-      set.problems.push({ file: path, message: `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String(error)}` });
+      yield problem({ file: path, message: `cannot read: ${describeError(error)}` });
       continue;
     }
-    if (stat.isDirectory()) {
-      for (const file of walk(path)) readOne(file, set, false, keep);
-    } else {
-      readOne(path, set, true, keep);
+    if (!directory) {
+      yield* fromBytes(path, readFileLimited(path), true, options.keepDocuments);
+      continue;
+    }
+    for (const entry of walk(path)) {
+      if ('problem' in entry) yield problem({ file: entry.file, message: entry.problem });
+      else yield* fromBytes(entry.file, readFileLimited(entry.file), false, options.keepDocuments);
     }
   }
-  return set;
 }
 
-function walk(directory: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...walk(path));
-    else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) files.push(path);
-  }
-  return files;
+function problem(value: InputProblem): ReadEvent {
+  return { kind: 'problem', problem: value };
 }
 
-function readOne(file: string, set: ManifestSet, explicit: boolean, keep: boolean): void {
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) {
-      set.problems.push({ file, message: `file is ${(size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one manifest file` });
-      return;
-    }
-    if (looksBinary(file)) {
-      set.problems.push({ file, message: 'binary file, not YAML or JSON' });
-      return;
-    }
-    parseText(file, readFileSync(file, 'utf8'), set, explicit, keep);
-  } catch (error) {
-    set.problems.push({ file, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
-  }
-}
-
-function looksBinary(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(8192);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, read).includes(0);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function parseText(file: string, text: string, set: ManifestSet, explicit: boolean, keep: boolean): void {
-  if (text.includes('\u0000')) {
-    set.problems.push({ file, message: 'binary data, not YAML or JSON' });
+function* fromBytes(file: string, read: ReadResult, explicit: boolean, keep: boolean): Generator<ReadEvent> {
+  if ('refused' in read) {
+    yield problem({ file, message: read.refused });
     return;
   }
-  const lines = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const list = Array.isArray(documents) ? documents : [];
-  if (keep) set.files.push({ file, json: /\.json$/i.test(file), documents: list });
-  let empty = true;
-  list.forEach((document, documentIndex) => {
-    const line = lines.linePos(document.contents?.range?.[0] ?? document.range[0]).line;
-    if (document.errors.length > 0) {
-      const error = document.errors[0];
-      const at = error === undefined ? line : lines.linePos(error.pos[0]).line;
-      set.problems.push({ file, line: at, documentIndex, message: `YAML syntax error in document ${documentIndex + 1}: ${(error?.message ?? '').split('\n')[0] ?? ''}` });
-      empty = false;
-      return;
-    }
-    if (document.contents === null) return;
-    empty = false;
-    const value: unknown = document.toJS({ maxAliasCount: 1000 });
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      set.problems.push({ file, line, documentIndex, message: `document ${documentIndex + 1} is not a Kubernetes object (a ${Array.isArray(value) ? 'list' : typeof value})` });
-      return;
-    }
-    const object = value as Record<string, unknown>;
-    if (object['kind'] === 'List' && Array.isArray(object['items'])) {
-      object['items'].forEach((item, itemIndex) => {
-        const node = document.getIn(['items', itemIndex], true) as { range?: [number, number, number] } | undefined;
-        const itemLine = node?.range === undefined ? line : lines.linePos(node.range[0]).line;
-        classify(file, itemLine, documentIndex, itemIndex, item, keep ? document : undefined, set);
-      });
-      return;
-    }
-    classify(file, line, documentIndex, undefined, object, keep ? document : undefined, set);
-  });
-  if (empty && explicit) set.problems.push({ file, message: 'empty file: no documents to review' });
+  if (read.bytes.includes(0)) {
+    yield problem({ file, message: file === '<stdin>' ? 'binary data, not YAML or JSON' : 'binary file, not YAML or JSON' });
+    return;
+  }
+  yield* parseText(file, read.bytes.toString('utf8'), explicit, keep);
 }
 
-function classify(file: string, line: number, documentIndex: number, itemIndex: number | undefined, value: unknown, document: Document | undefined, set: ManifestSet): void {
+/** Parses one input's text into manifests and problems; `explicit`: named on the command line (empty is an error). */
+export function* parseText(file: string, text: string, explicit: boolean, keep: boolean): Generator<ReadEvent> {
+  const lines = new LineCounter();
+  const composer = new Composer(YAML_OPTIONS);
+  const documents: Document[] = [];
+  let documentIndex = -1;
+  let empty = true;
+  for (const document of composer.compose(new Parser(lines.addNewLine).parse(text), true, text.length)) {
+    documentIndex++;
+    if (keep) documents.push(document as Document);
+    const line = lines.linePos(document.contents?.range[0] ?? document.range[0]).line;
+    const error = document.errors[0];
+    if (error !== undefined) {
+      empty = false;
+      const at = lines.linePos(error.pos[0]).line;
+      const message = error.code === 'DUPLICATE_KEY'
+        ? `duplicate key in document ${documentIndex + 1}: ${String(error.message.split('\n')[0])} (kubectl refuses it; a later key would hide an earlier one)`
+        : `YAML syntax error in document ${documentIndex + 1}: ${error.message.split('\n')[0] ?? ''}`;
+      yield problem({ file, line: at, documentIndex, message });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 1000 });
+    } catch (failure) {
+      // An alias bomb, or a merge key whose source is not a mapping.
+      empty = false;
+      yield problem({ file, line, documentIndex, message: `document ${documentIndex + 1} cannot be read: ${failure instanceof Error ? failure.message : String(failure)}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty or comment-only document: kubectl skips it
+    empty = false;
+    yield* objects(file, line, documentIndex, value, document as Document, lines, keep);
+  }
+  if (empty && explicit) yield problem({ file, message: 'empty file: no documents to review' });
+  if (keep) yield { kind: 'source', source: { file, json: /\.json$/i.test(file), text, documents } };
+}
+
+function* objects(file: string, line: number, documentIndex: number, value: unknown, document: Document, lines: LineCounter, keep: boolean): Generator<ReadEvent> {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    yield problem({ file, line, documentIndex, message: `document ${documentIndex + 1} is not a Kubernetes object (a ${Array.isArray(value) ? 'list' : typeof value})` });
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  if (object['kind'] === 'List' && Array.isArray(object['items'])) {
+    const items: unknown[] = object['items'];
+    for (const [itemIndex, item] of items.entries()) {
+      const node = document.getIn(['items', itemIndex], true) as { range?: [number, number, number] } | undefined;
+      const itemLine = node?.range === undefined ? line : lines.linePos(node.range[0]).line;
+      yield* classify(file, itemLine, documentIndex, itemIndex, item, keep ? document : undefined);
+    }
+    return;
+  }
+  yield* classify(file, line, documentIndex, undefined, object, keep ? document : undefined);
+}
+
+function* classify(file: string, line: number, documentIndex: number, itemIndex: number | undefined, value: unknown, document: Document | undefined): Generator<ReadEvent> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    set.problems.push({ file, line, documentIndex, message: 'list item is not a Kubernetes object' });
+    yield problem({ file, line, documentIndex, message: 'list item is not a Kubernetes object' });
     return;
   }
   const object = value as Record<string, unknown>;
   const kind = typeof object['kind'] === 'string' ? object['kind'] : '<no kind>';
   if (kind !== 'StatefulSet') {
-    set.skipped.set(kind, (set.skipped.get(kind) ?? 0) + 1);
+    yield { kind: 'skipped', objectKind: kind };
     return;
   }
   const apiVersion = object['apiVersion'];
   if (!SERVED_API_VERSIONS.has(String(apiVersion))) {
-    set.problems.push({ file, line, documentIndex, message: `StatefulSet apiVersion ${String(apiVersion)} is not served by current Kubernetes (use apps/v1); reviewed as apps/v1` });
+    yield problem({ file, line, documentIndex, message: `StatefulSet apiVersion ${String(apiVersion)} is not served by current Kubernetes (use apps/v1); reviewed as apps/v1` });
   }
-  set.manifests.push({ file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, ...(document === undefined ? {} : { document }) });
+  yield { kind: 'manifest', manifest: { file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, ...(document === undefined ? {} : { document }) } };
+}
+
+/** All of it at once (tests, small inputs): the manifests, the problems and the skipped kinds. */
+export function readManifests(paths: readonly string[], stdin: StdinReader, options: ReadOptions = { keepDocuments: false }): { manifests: Manifest[]; files: SourceFile[]; problems: InputProblem[]; skipped: Map<string, number> } {
+  const set = { manifests: [] as Manifest[], files: [] as SourceFile[], problems: [] as InputProblem[], skipped: new Map<string, number>() };
+  for (const event of readManifestStream(paths, stdin, options)) {
+    if (event.kind === 'manifest') set.manifests.push(event.manifest);
+    else if (event.kind === 'problem') set.problems.push(event.problem);
+    else if (event.kind === 'skipped') set.skipped.set(event.objectKind, (set.skipped.get(event.objectKind) ?? 0) + 1);
+    else set.files.push(event.source);
+  }
+  return set;
+}
+
+/** A StdinReader for text already in memory (tests, fuzzing); the same limit applies. */
+export function textStdin(text: string | Buffer): StdinReader {
+  return (maxBytes) => {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    return bytes.length > maxBytes ? { refused: `stdin is over the ${maxBytes / 1048576} MiB limit for one manifest input` } : { bytes };
+  };
 }

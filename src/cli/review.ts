@@ -1,11 +1,16 @@
-/** `stateguard review`: evaluate manifests offline, as the webhook would (mutate, then validate). */
+/**
+ * `stateguard review`: evaluate manifests offline, as the webhook would (mutate, then validate). Documents are
+ * evaluated as they are read; text output is written as it goes, the other formats keep only the evaluated items.
+ */
 import { writeFileSync } from 'node:fs';
 import { evaluate, type PolicySet, type ActionSettings } from '../policy/index.ts';
-import { exitCode, type FailOn, type ReviewItem, type ReviewReport } from '../report/model.ts';
-import { formatOutput, type OutputFormat } from './output.ts';
-import { applyFixes } from './fix.ts';
-import { readManifests } from './read-manifests.ts';
+import { addItem, emptyTotals, exitCodeOf, type FailOn, type InputProblem, type ReviewItem } from '../report/model.ts';
+import { formatTextItem, formatTextProblem, formatTextSummary } from '../report/text.ts';
+import { terminalSafe } from '../report/terminal-safe.ts';
 import { yamlDiff } from '../report/yaml-diff.ts';
+import { fixFile } from './fix.ts';
+import { formatOutput, type OutputFormat } from './output.ts';
+import { readManifestStream, type Manifest, type StdinReader } from './read-manifests.ts';
 
 export interface ReviewOptions {
   readonly output: OutputFormat;
@@ -18,33 +23,70 @@ export interface ReviewOptions {
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly stdin: () => string;
+  readonly stdin: StdinReader;
 }
 
 export function review(paths: readonly string[], set: PolicySet, actions: ActionSettings, options: ReviewOptions, io: CommandIo, version: string): number {
-  const input = readManifests(paths, io.stdin, { keepDocuments: options.fix });
+  // With `--fix -` the fixed manifests own stdout (for a pipe into kubectl); the report goes to stderr.
+  const report = options.fix && paths.includes('-') ? io.stderr : io.stdout;
+  const streaming = options.output === 'text';
+  const tally = emptyTotals();
   const items: ReviewItem[] = [];
-  const problems = [...input.problems];
-  for (const manifest of input.manifests) {
-    const metadata = (manifest.object['metadata'] ?? {}) as Record<string, unknown>;
-    const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
-    const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
-    try {
-      items.push({ file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace }, { actions }) });
-    } catch (error) {
-      problems.push({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
+  const problems: InputProblem[] = [];
+  const pending: { manifest: Manifest; item: ReviewItem | undefined }[] = [];
+  const written: string[] = [];
+  let stdinChanged = false;
+  const onProblem = (problem: InputProblem): void => {
+    tally.problems++;
+    if (streaming) report(formatTextProblem(problem, options.color));
+    else problems.push(problem);
+  };
+  for (const event of readManifestStream(paths, io.stdin, { keepDocuments: options.fix })) {
+    if (event.kind === 'problem') onProblem(event.problem);
+    else if (event.kind === 'skipped') tally.skipped[event.objectKind] = (tally.skipped[event.objectKind] ?? 0) + 1;
+    else if (event.kind === 'manifest') {
+      const item = evaluateManifest(event.manifest, set, actions, onProblem);
+      if (options.fix) pending.push({ manifest: event.manifest, item });
+      if (item === undefined) continue;
+      addItem(tally, item);
+      if (streaming) {
+        const diff = options.diff ? yamlDiff(event.manifest.object, item.evaluation.mutated, `statefulset/${item.namespace}/${item.name}`) : undefined;
+        report(formatTextItem(item, options.color, { diff }));
+      } else {
+        // The mutated object is only needed for --diff (text); dropping it keeps the kept items small.
+        items.push({ ...item, evaluation: { ...item.evaluation, mutated: undefined } });
+      }
+    } else {
+      const fixed = fixFile(event.source, pending.map(({ manifest, item }) => ({ manifest, patch: item?.evaluation.patch ?? [] })));
+      pending.length = 0;
+      if (fixed.rerendered) io.stderr(`--fix: ${terminalSafe(event.source.file)}: an edit touches lines the YAML library writes differently, so the whole file was rendered again (comments kept, layout normalised)\n`);
+      if (event.source.file === '<stdin>') {
+        io.stdout(fixed.text);
+        stdinChanged ||= fixed.changed;
+      } else if (fixed.changed) {
+        writeFileSync(event.source.file, fixed.text);
+        written.push(event.source.file);
+      }
     }
   }
-  const report: ReviewReport = { items, problems, skipped: Object.fromEntries(input.skipped) };
-  const diffs = options.diff ? new Map(items.map((item, i) => [i, yamlDiff(input.manifests[i]?.object, item.evaluation.mutated)])) : undefined;
-  io.stdout(formatOutput(report, options.output, { color: options.color, ...(diffs === undefined ? {} : { diffs }) }, set, version));
+  if (streaming) report(formatTextSummary(tally));
+  else report(formatOutput({ items, problems, skipped: tally.skipped }, options.output, { color: options.color }, set, version));
   if (options.fix) {
-    const fixed = applyFixes(input.files, input.manifests, items);
-    for (const file of fixed) {
-      if (file.file === '<stdin>') io.stdout(file.text);
-      else writeFileSync(file.file, file.text);
-    }
-    io.stderr(`--fix: ${fixed.length === 0 ? 'nothing to change' : `wrote ${fixed.map((f) => f.file).join(', ')}`}\n`);
+    const done = [...(written.length > 0 ? [`wrote ${terminalSafe(written.join(', '))}`] : []), ...(stdinChanged ? ['fixed the manifests from stdin'] : [])];
+    const stdin = paths.includes('-') ? ` (the manifests from stdin are on stdout${stdinChanged ? '' : ', unchanged'})` : '';
+    io.stderr(`--fix: ${done.length === 0 ? 'nothing to change' : done.join('; ')}${stdin}\n`);
   }
-  return exitCode(report, options.failOn);
+  return exitCodeOf(tally, options.failOn);
+}
+
+function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
+  const metadata = (manifest.object['metadata'] ?? {}) as Record<string, unknown>;
+  const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
+  const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
+  try {
+    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace }, { actions }) };
+  } catch (error) {
+    onProblem({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
+    return undefined;
+  }
 }

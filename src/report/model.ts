@@ -25,6 +25,8 @@ export interface ReviewReport {
   readonly items: readonly ReviewItem[];
   readonly problems: readonly InputProblem[];
   readonly skipped: Readonly<Record<string, number>>;
+  /** Set by audit: the items are objects of this API server, and `file` is their API path. */
+  readonly apiServer?: string;
 }
 
 export const FAIL_ON = ['deny', 'warn'] as const;
@@ -79,27 +81,57 @@ function flagOf(result: Pick<PolicyResult, 'result' | 'skip'>): Flag | undefined
   }
 }
 
-export interface Counts {
-  readonly denied: number;
-  readonly warned: number;
+/** What the summary line and the exit code need; kept as a running tally when items are not kept (streamed review). */
+export interface ReviewTotals {
+  statefulSets: number;
+  denied: number;
+  warned: number;
   /** Items a rule failed on. */
-  readonly errors: number;
+  errors: number;
   /** Items with a policy not judged because a lookup was refused. */
-  readonly incomplete: number;
-  readonly clean: number;
+  incomplete: number;
+  clean: number;
+  problems: number;
+  skipped: Record<string, number>;
+}
+
+export type Counts = Pick<ReviewTotals, 'denied' | 'warned' | 'errors' | 'incomplete' | 'clean'>;
+
+export function emptyTotals(): ReviewTotals {
+  return { statefulSets: 0, denied: 0, warned: 0, errors: 0, incomplete: 0, clean: 0, problems: 0, skipped: {} };
+}
+
+/** Counts one item by its verdict: each item counted once. */
+export function addItem(tally: ReviewTotals, item: ReviewItem): void {
+  tally.statefulSets++;
+  switch (verdictOf(item.evaluation.results)) {
+    case 'error': tally.errors++; break;
+    case 'incomplete': tally.incomplete++; break;
+    case 'deny': tally.denied++; break;
+    case 'warn': tally.warned++; break;
+    case 'pass': tally.clean++; break;
+  }
+}
+
+export function totals(report: ReviewReport): ReviewTotals {
+  const tally = { ...emptyTotals(), problems: report.problems.length, skipped: { ...report.skipped } };
+  for (const item of report.items) addItem(tally, item);
+  return tally;
 }
 
 /** Items by verdict: each item counted once. */
 export function counts(report: ReviewReport): Counts {
-  const by: Record<Verdict, number> = { error: 0, incomplete: 0, deny: 0, warn: 0, pass: 0 };
-  for (const item of report.items) by[verdictOf(item.evaluation.results)]++;
-  return { denied: by.deny, warned: by.warn, errors: by.error, incomplete: by.incomplete, clean: by.pass };
+  const { denied, warned, errors, incomplete, clean } = totals(report);
+  return { denied, warned, errors, incomplete, clean };
 }
 
 /** 0 clean, 1 deny violations (or warnings with --fail-on warn), 2 input or evaluation errors or refused lookups. */
 export function exitCode(report: ReviewReport, failOn: FailOn): number {
-  const { denied, warned, errors, incomplete } = counts(report);
-  if (report.problems.length > 0 || errors > 0 || incomplete > 0) return 2;
-  if (denied > 0 || (failOn === 'warn' && warned > 0)) return 1;
+  return exitCodeOf(totals(report), failOn);
+}
+
+export function exitCodeOf(t: ReviewTotals, failOn: FailOn): number {
+  if (t.problems > 0 || t.errors > 0 || t.incomplete > 0) return 2;
+  if (t.denied > 0 || (failOn === 'warn' && t.warned > 0)) return 1;
   return 0;
 }

@@ -1,6 +1,8 @@
 /** Human output: compact, grouped per StatefulSet, coloured only when asked (a TTY without NO_COLOR). */
+import { styleText } from 'node:util';
 import type { PolicyResult } from '../policy/index.ts';
-import { counts, flaggedResults, locationOf, verdictOf, type ReviewReport, type Verdict } from './model.ts';
+import { flaggedResults, locationOf, totals, verdictOf, type InputProblem, type ReviewItem, type ReviewReport, type ReviewTotals, type Verdict } from './model.ts';
+import { terminalSafe as safe } from './terminal-safe.ts';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -8,63 +10,83 @@ export interface TextOptions {
   readonly diffs?: ReadonlyMap<number, string>;
 }
 
-const CODES = { red: 31, yellow: 33, green: 32, cyan: 36, dim: 2, bold: 1 } as const;
-type Paint = (code: keyof typeof CODES, text: string) => string;
+type Style = 'red' | 'yellow' | 'green' | 'cyan' | 'dim' | 'bold';
+type Paint = (style: Style, text: string) => string;
 
 const MARK: Readonly<Record<PolicyResult['result'], string>> = { fail: '✗', warn: '!', error: 'E', skip: '-', pass: '✓' };
-const VERDICT: Readonly<Record<Verdict, readonly [keyof typeof CODES, string]>> = {
+const VERDICT: Readonly<Record<Verdict, readonly [Style, string]>> = {
   error: ['red', 'ERROR'], incomplete: ['red', 'INCOMPLETE'], deny: ['red', 'DENY'], warn: ['yellow', 'WARN'], pass: ['green', 'PASS'],
 };
 
+function painter(color: boolean): Paint {
+  return color ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
+}
+
+/** The whole report at once (audit, tests); `review` writes the same lines as it goes. */
 export function formatText(report: ReviewReport, options: TextOptions): string {
-  const paint: Paint = options.color ? (code, text) => `\u001b[${CODES[code]}m${text}\u001b[0m` : (_code, text) => text;
+  const audit = report.origin === 'cluster';
+  const out = report.items.map((item, index) => formatTextItem(item, options.color, audit ? { audit } : { diff: options.diffs === undefined ? undefined : options.diffs.get(index) ?? '' }));
+  for (const problem of report.problems) out.push(formatTextProblem(problem, options.color));
+  out.push(formatTextSummary(totals(report), audit));
+  return out.join('');
+}
+
+/**
+ * One StatefulSet's lines. `diff`: undefined when --diff is off, '' when on and nothing changed. Every string taken
+ * from a manifest is escaped: a field value must not move the cursor, recolour or rewrite the terminal.
+ */
+export function formatTextItem(item: ReviewItem, color: boolean, shown: { readonly diff?: string | undefined; readonly audit?: boolean } = {}): string {
+  const { diff, audit = false } = shown;
+  const paint = painter(color);
   const out: string[] = [];
-  report.items.forEach((item, index) => {
-    const results = item.evaluation.results;
-    const flagged = flaggedResults(results);
-    const verdict = paint(...VERDICT[verdictOf(results)]);
-    out.push(`${verdict} ${paint('bold', `${item.kind} ${item.namespace}/${item.name}`)} ${paint('dim', locationOf(item))}`);
-    for (const result of flagged) {
-      const colour = result.result === 'warn' ? 'yellow' : 'red';
-      if (result.violations.length === 0) {
-        out.push(`  ${paint(colour, `${MARK[result.result]} ${result.policy}`)} ${result.reason ?? ''}`);
-      }
-      for (const v of result.violations) {
-        const check = v.checkId === undefined ? '' : ` [${v.checkId}]`;
-        out.push(`  ${paint(colour, `${MARK[result.result]} ${result.policy}${check}`)} ${paint('dim', v.path)}`);
-        out.push(`      ${v.message}`);
-        out.push(`      ${paint('cyan', 'fix:')} ${v.fix}`);
-      }
+  const results = item.evaluation.results;
+  const flagged = flaggedResults(results);
+  const verdict = paint(...VERDICT[verdictOf(results)]);
+  out.push(`${verdict} ${paint('bold', safe(`${item.kind} ${item.namespace}/${item.name}`))} ${paint('dim', safe(locationOf(item)))}`);
+  for (const result of flagged) {
+    const colour = result.result === 'warn' ? 'yellow' : 'red';
+    if (result.violations.length === 0) {
+      out.push(`  ${paint(colour, `${MARK[result.result]} ${safe(result.policy)}`)} ${safe(result.reason ?? '')}`);
     }
-    const exempted = results.filter((r) => r.skip?.cause === 'exempted');
-    for (const result of exempted) out.push(`  ${MARK.skip} ${result.policy} ${paint('dim', result.reason ?? '')}`);
-    const offline = results.filter((r) => r.skip?.cause === 'no-cluster-data');
-    if (offline.length > 0) out.push(paint('dim', `  - ${offline.map((r) => r.policy).join(', ')}: need cluster data, skipped`));
-    if (item.evaluation.mutators.length > 0) {
-      out.push(`  ${paint('cyan', '+')} defaults the webhook would inject: ${item.evaluation.mutators.join(', ')}${options.diffs === undefined && report.origin !== 'cluster' ? paint('dim', ' (--diff shows them)') : ''}`);
+    for (const v of result.violations) {
+      const check = v.checkId === undefined ? '' : ` [${v.checkId}]`;
+      out.push(`  ${paint(colour, safe(`${MARK[result.result]} ${result.policy}${check}`))} ${paint('dim', safe(v.path))}`);
+      out.push(`      ${safe(v.message)}`);
+      out.push(`      ${paint('cyan', 'fix:')} ${safe(v.fix)}`);
     }
-    const diff = options.diffs?.get(index);
-    if (diff !== undefined && diff !== '') out.push(diff.split('\n').map((line) => `    ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : paint('dim', line)}`).join('\n'));
-  });
-  for (const problem of report.problems) {
-    const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-    out.push(`${paint('red', 'ERROR')} ${where}: ${problem.message}`);
   }
-  out.push(summary(report));
+  const exempted = results.filter((r) => r.skip?.cause === 'exempted');
+  for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);
+  const offline = results.filter((r) => r.skip?.cause === 'no-cluster-data');
+  if (offline.length > 0) out.push(paint('dim', `  - ${safe(offline.map((r) => r.policy).join(', '))}: need cluster data, skipped`));
+  if (item.evaluation.mutators.length > 0) {
+    out.push(`  ${paint('cyan', '+')} defaults the webhook would inject: ${safe(item.evaluation.mutators.join(', '))}${diff === undefined && !audit ? paint('dim', ' (--diff shows them)') : ''}`);
+  }
+  if (diff !== undefined && diff !== '') out.push(diff.split('\n').map((line) => `    ${paintDiffLine(paint, safe(line))}`).join('\n'));
   return out.join('\n') + '\n';
 }
 
-function summary(report: ReviewReport): string {
-  const { denied, warned, clean, errors, incomplete } = counts(report);
-  const audit = report.origin === 'cluster';
-  const skipped = Object.entries(report.skipped);
+function paintDiffLine(paint: Paint, line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return paint('bold', line);
+  if (line.startsWith('@@')) return paint('cyan', line);
+  if (line.startsWith('+')) return paint('green', line);
+  return line.startsWith('-') ? paint('red', line) : paint('dim', line);
+}
+
+export function formatTextProblem(problem: InputProblem, color: boolean): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  return `${painter(color)('red', 'ERROR')} ${safe(where)}: ${safe(problem.message)}\n`;
+}
+
+export function formatTextSummary(t: ReviewTotals, audit = false): string {
+  const skipped = Object.entries(t.skipped);
   const skippedCount = skipped.reduce((sum, [, n]) => sum + n, 0);
   const parts = [
-    `${report.items.length} StatefulSet${report.items.length === 1 ? '' : 's'} ${audit ? 'audited' : 'reviewed'}: ${denied} denied, ${warned} with warnings, ${clean} clean`,
-    ...(errors > 0 ? [`${errors} with policy errors`] : []),
-    ...(incomplete > 0 ? [`${incomplete} not fully evaluated (a lookup was refused)`] : []),
-    ...(audit ? [] : [`${skippedCount} other document${skippedCount === 1 ? '' : 's'} skipped${skippedCount > 0 ? ` (${skipped.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`]),
-    `${report.problems.length} ${audit ? 'cluster' : 'input'} error${report.problems.length === 1 ? '' : 's'}`,
+    `${t.statefulSets} StatefulSet${t.statefulSets === 1 ? '' : 's'} ${audit ? 'audited' : 'reviewed'}: ${t.denied} denied, ${t.warned} with warnings, ${t.clean} clean`,
+    ...(t.errors > 0 ? [`${t.errors} with policy errors`] : []),
+    ...(t.incomplete > 0 ? [`${t.incomplete} not fully evaluated (a lookup was refused)`] : []),
+    ...(audit ? [] : [`${skippedCount} other document${skippedCount === 1 ? '' : 's'} skipped${skippedCount > 0 ? ` (${safe(skipped.map(([k, n]) => `${n} ${k}`).join(', '))})` : ''}`]),
+    `${t.problems} ${audit ? 'cluster' : 'input'} error${t.problems === 1 ? '' : 's'}`,
   ];
-  return parts.join('; ');
+  return parts.join('; ') + '\n';
 }

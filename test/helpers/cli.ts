@@ -10,9 +10,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const result = spawnSync(process.execPath, [MAIN, ...args], {
-    input: options.input ?? '',
+/** `stdinFd`: an open descriptor to give the CLI as its stdin instead of `input` (a device, a FIFO). */
+export function runCli(args: readonly string[], options: { input?: string | Buffer; stdinFd?: number; cwd?: string; env?: NodeJS.ProcessEnv; node?: string; main?: string } = {}): CliResult {
+  const result = spawnSync(options.node ?? process.execPath, [options.main ?? MAIN, ...args], {
+    ...(options.stdinFd === undefined ? { input: options.input ?? '' } : { stdio: [options.stdinFd, 'pipe', 'pipe'] }),
     cwd: options.cwd ?? resolve(import.meta.dirname, '../..'),
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
