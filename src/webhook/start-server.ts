@@ -13,7 +13,7 @@ import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import { createMetrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
-import { certificateExpiry, secureContextOptions, type TlsMaterial } from './tls-material.ts';
+import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
 import { watchPolicySources } from './watch-policy-sources.ts';
 
@@ -86,8 +86,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (material.clientCa !== undefined) metrics.setCertificateExpiry('client-ca', certificateExpiry(material.clientCa));
   };
   recordExpiry(tls.material);
-  // New material applies to new handshakes only; open connections keep theirs.
+  // New material applies to new handshakes only; open connections keep theirs. Unusable material throws ERR_TLS.
   const apply = (material: TlsMaterial): void => {
+    checkTlsMaterial(material, 'new serving certificate');
     admission.server.setSecureContext(secureContextOptions(material));
     recordExpiry(material);
   };
@@ -163,7 +164,7 @@ function followFeed(feed: CertificateFeed, initial: TlsMaterial, apply: (materia
     try {
       apply({ cert: pair.cert, key: pair.key, ...(initial.clientCa === undefined ? {} : { clientCa: initial.clientCa }) }, pair.caBundle);
     } catch (error) {
-      logger.warn({ [LOG_KEYS.err]: error }, 'new serving certificate not usable; still serving the previous one');
+      logger.warn(`new serving certificate not usable, still serving the previous one: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const unsubscribe = feed.subscribe(follow);
