@@ -86,7 +86,8 @@ export const DEFAULT_CONFIG: Config = {
     requestTimeoutMs: 10_000,
     shutdownDrainMs: 5_000,
     shutdownTimeoutMs: 20_000,
-    maxConnections: 20_000,
+    // Each open TLS connection holds about 56 KiB of native memory (README, Memory): 1,000 fit the Deployment's limit.
+    maxConnections: 1_000,
     dnsNames: ['localhost', '127.0.0.1', 'stateguard', 'stateguard.stateguard', 'stateguard.stateguard.svc'],
   },
   cluster: {
