@@ -6,6 +6,8 @@ export const PROBLEMS = {
   ERR_CONTENT_TYPE: 415,
   ERR_BODY_TOO_LARGE: 413,
   ERR_JSON: 400,
+  /** Valid JSON with a `__proto__` or `constructor.prototype` key: refused, it could poison object prototypes. */
+  ERR_JSON_PROTOTYPE_KEY: 400,
   ERR_BAD_REQUEST: 400,
   ERR_NOT_FOUND: 404,
   ERR_REQUEST_TIMEOUT: 408,

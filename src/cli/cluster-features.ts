@@ -10,6 +10,9 @@ export interface ClusterFeatures {
   stop(): Promise<void>;
 }
 
+/** The bound on stop(): the last part of the shutdown, after the admission drain, within the pod's grace period. */
+export const CLUSTER_STOP_TIMEOUT_MS = 5_000;
+
 /** Without cluster features: only the summary saying why. */
 export function withoutCluster(access: ClusterAccess): ClusterFeatures {
   return { server: { summary: { [LOG_KEYS.cluster]: { features: [], reason: access.reason } } }, stop: async () => undefined };

@@ -21,11 +21,9 @@ import { actionSettings, type ClusterConfig } from '../config/config.ts';
 import { createCertificateRelay } from '../webhook/certificate-feed.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Settings } from '../webhook/policy-store.ts';
-import type { ClusterFeatures } from './cluster-features.ts';
+import { CLUSTER_STOP_TIMEOUT_MS, type ClusterFeatures } from './cluster-features.ts';
 
 
-/** After the admission drain (server.shutdownTimeoutMs), within the pod's termination grace period. */
-const STOP_TIMEOUT_MS = 5_000;
 const DAY_MS = 86_400_000;
 const SYNC_POLL_MS = 100;
 
@@ -100,8 +98,8 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         }
       };
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); });
-      if (await Promise.race([stopAll().then(() => false), timedOut])) logger.warn(`cluster features still stopping after ${STOP_TIMEOUT_MS} ms; not waiting for them`);
+      const timedOut = new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), CLUSTER_STOP_TIMEOUT_MS); });
+      if (await Promise.race([stopAll().then(() => false), timedOut])) logger.warn(`cluster features still stopping after ${CLUSTER_STOP_TIMEOUT_MS} ms; not waiting for them`);
       clearTimeout(timer);
     },
   };

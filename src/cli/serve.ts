@@ -85,8 +85,9 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
     reloads.stop();
     logger.info({ [LOG_KEYS.signal]: signal }, 'shutting down');
     startup.abort();
-    // Drain admission first; then stop the cluster side, releasing the Lease so another replica leads at once.
-    starting.then((server) => server.close(), () => undefined).then(() => cluster.stop()).then(
+    // Drain admission first (SIGTERM: the pod is leaving the endpoints, keep answering meanwhile; SIGINT: at once);
+    // then stop the cluster side, releasing the Lease so another replica leads at once.
+    starting.then((server) => server.close({ drain: signal === 'SIGTERM' }), () => undefined).then(() => cluster.stop()).then(
       () => { process.exitCode = 0; },
       (error: unknown) => {
         logger.error({ [LOG_KEYS.err]: error }, 'shutdown failed');

@@ -37,6 +37,7 @@ export const CONFIG_SCHEMA = {
         metricsPort: { type: 'integer', minimum: 0, maximum: 65535 },
         bodyLimitBytes: { type: 'integer', minimum: 1024 },
         requestTimeoutMs: { type: 'integer', minimum: 100 },
+        shutdownDrainMs: { type: 'integer', minimum: 0 },
         shutdownTimeoutMs: { type: 'integer', minimum: 0 },
         maxConnections: { type: 'integer', minimum: 1 },
         dnsNames: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },

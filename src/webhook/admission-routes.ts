@@ -3,13 +3,14 @@
  * warning naming what is wrong with a bad request (an error line for a fault of the server).
  */
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { admit, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
-import { logProblem, problemBody, problemOfError } from './problem-of-error.ts';
+import { logProblem, problemBody, problemOfError, prototypeKeyError } from './problem-of-error.ts';
 
 export interface AdmissionRoutesOptions {
   /** The policies in force now (a reload swaps them). */
@@ -48,23 +49,30 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   app.removeContentTypeParser('text/plain');
   // fastify's JSON parser scans every body with two regular expressions after parsing it, for prototype poisoning.
   // A body that contains neither key nor any \u escape (which could spell one) cannot poison anything, so it goes
-  // straight to JSON.parse; any other body still takes fastify's checked parser and its errors.
+  // straight to JSON.parse; any other body still takes fastify's checked parser. Valid JSON that the checked parser
+  // refuses has a poisoning key, and gets its own problem (fastify reports both as invalid JSON).
   const checkedJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, parsed) => {
     const text = body as string;
-    if (text.length === 0 || text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) return checkedJson(request, text, parsed);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
       return checkedJson(request, text, parsed);
     }
-    parsed(null, value);
+    if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) return parsed(null, value);
+    checkedJson(request, text, (error, checked) => parsed(error === null ? null : prototypeKeyError(), checked));
   });
 
-  app.setErrorHandler<FastifyError>((error, request, reply) => {
+  app.setErrorHandler<FastifyError>(async (error, request, reply) => {
     const webhook = webhookOf(request);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // A client that sends its whole body before it reads would be reset by an answer while it still sends, and
+      // lose the 413: read the rest and discard it first (bounded by server.requestTimeoutMs), then answer and close.
+      await discardRest(request.raw);
+      void reply.header('connection', 'close');
+    }
     if (request.raw.aborted) {
       // The connection closed before the body arrived: nobody to answer. When the server hung up on a slow client, it logged that already.
       const found = problem('ERR_CLIENT_CLOSED', 'the client closed the connection before it sent the whole request');
@@ -90,6 +98,13 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   }
   done();
 };
+
+function discardRest(body: IncomingMessage): Promise<void> {
+  if (body.complete || body.destroyed) return Promise.resolve();
+  const { promise, resolve } = Promise.withResolvers<void>();
+  body.once('end', resolve).once('close', resolve).resume();
+  return promise;
+}
 
 function webhookOf(request: FastifyRequest): Webhook {
   return request.routeOptions.url === '/mutate' ? 'mutate' : 'validate';

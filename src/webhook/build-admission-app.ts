@@ -16,6 +16,8 @@ export interface AdmissionAppOptions {
   readonly context: () => AdmissionContext;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** True from the start of shutdown: every response then says `Connection: close`. */
+  readonly draining: () => boolean;
 }
 
 export type AdmissionApp = FastifyInstance<Server>;
@@ -59,15 +61,11 @@ export function buildAdmissionApp(options: AdmissionAppOptions): AdmissionApp {
   }) as unknown as AdmissionApp;
   app.server.maxConnections = server.maxConnections;
 
-  // Closing the server closes the connections idle at that moment; a keep-alive connection busy with a request
-  // would then linger after its response. Saying `Connection: close` on every response from then on ends it.
-  let draining = false;
-  app.addHook('preClose', (done) => {
-    draining = true;
-    done();
-  });
+  // From the start of shutdown every response says `Connection: close`: each keep-alive connection ends after its
+  // next answer, so the client reconnects (to another replica once this one has left the endpoints).
+  const { draining } = options;
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (draining) reply.header('connection', 'close');
+    if (draining()) reply.header('connection', 'close');
     done(null, payload);
   });
 

@@ -21,6 +21,7 @@ export async function loadTls(server: ServerConfig, feed?: CertificateFeed, sign
   }
   if (feed !== undefined) {
     const { cert, key, caBundle } = await firstCertificate(feed, signal);
+    checkTlsMaterial({ cert, key }, 'the first self-managed certificate');
     return { source: 'self-managed', material: withClientCa({ cert, key }, server.clientCa), caCert: caBundle, feed };
   }
   const { caCert, cert, key } = await generateSelfSigned(server.dnsNames);

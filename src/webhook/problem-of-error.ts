@@ -5,6 +5,13 @@ import type { Logger } from 'pino';
 import { problem, type Problem } from '../admission/index.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 
+const PROTOTYPE_KEY = 'STATEGUARD_JSON_PROTOTYPE_KEY';
+
+/** What the JSON parser reports for valid JSON with a prototype-poisoning key. */
+export function prototypeKeyError(): FastifyError {
+  return Object.assign(new Error('the body has a prototype-poisoning key'), { code: PROTOTYPE_KEY, name: 'FastifyError', statusCode: 400 });
+}
+
 /** Undefined for a fault of the server itself (5xx). */
 export function problemOfError(error: FastifyError, contentType: string | undefined, bodyLimitBytes: number): Problem | undefined {
   switch (error.code) {
@@ -16,6 +23,8 @@ export function problemOfError(error: FastifyError, contentType: string | undefi
       return problem('ERR_JSON', 'the body is empty: send an AdmissionReview');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problem('ERR_JSON', 'the body is not valid JSON');
+    case PROTOTYPE_KEY:
+      return problem('ERR_JSON_PROTOTYPE_KEY', 'the body has a __proto__ or constructor.prototype key, which could poison object prototypes: refused');
     default:
       return error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? problem('ERR_BAD_REQUEST', error.message) : undefined;
   }

@@ -13,7 +13,7 @@ import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import { createMetrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
-import { certificateExpiry, secureContextOptions, type TlsMaterial } from './tls-material.ts';
+import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
 import { watchPolicySources } from './watch-policy-sources.ts';
 
@@ -44,8 +44,12 @@ export interface RunningServer {
   /** The CA (bundle) to trust when serving a self-signed or self-managed certificate. */
   readonly caCert?: string;
   reload(): ReloadResult;
-  /** Readiness goes false, listeners stop accepting, in-flight requests finish (bounded). Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Readiness goes false and every answer says `Connection: close`; with `drain`, requests are still accepted and
+   * answered for server.shutdownDrainMs (until the pod has left the endpoints); then the listeners stop accepting
+   * and in-flight requests finish, bounded by server.shutdownTimeoutMs. Idempotent.
+   */
+  close(options?: { readonly drain: boolean }): Promise<void>;
 }
 
 const CERTIFICATE_POLL_MS = 10_000;
@@ -59,6 +63,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
 
   let ready = false;
+  let draining = false;
   const alsoReady = options.ready ?? (() => true);
   const health = buildHealthApp({ ready: () => ready && alsoReady(), metrics });
   // Health first: the kubelet's probes are answered while HTTPS waits for a self-managed certificate.
@@ -69,7 +74,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let started: { tls: InitialTls; admission: AdmissionApp; admissionUrl: string };
   try {
     const tls = await loadTls(server, options.certificates, options.signal);
-    const admission = buildAdmissionApp({ server, tls: tls.material, context: store.context, metrics, logger: logger.child({ [LOG_KEYS.component]: 'admission' }) });
+    const admission = buildAdmissionApp({ server, tls: tls.material, context: store.context, metrics, logger: logger.child({ [LOG_KEYS.component]: 'admission' }), draining: () => draining });
     started = { tls, admission, admissionUrl: await listen(admission, server.host, server.port) };
   } catch (error) {
     await health.close();
@@ -86,8 +91,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (material.clientCa !== undefined) metrics.setCertificateExpiry('client-ca', certificateExpiry(material.clientCa));
   };
   recordExpiry(tls.material);
-  // New material applies to new handshakes only; open connections keep theirs.
+  // New material applies to new handshakes only; open connections keep theirs. Unusable material throws ERR_TLS.
   const apply = (material: TlsMaterial): void => {
+    checkTlsMaterial(material, 'new serving certificate');
     admission.server.setSecureContext(secureContextOptions(material));
     recordExpiry(material);
   };
@@ -129,10 +135,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }, 'stateguard serving');
 
   let closing: Promise<void> | undefined;
-  const shutdown = async (): Promise<void> => {
+  const shutdown = async (drain: boolean): Promise<void> => {
     ready = false;
+    draining = true;
     stopCertificates();
     stopPolicyWatch();
+    if (drain && server.shutdownDrainMs > 0) {
+      logger.info(`draining for ${server.shutdownDrainMs} ms (server.shutdownDrainMs): not ready, still answering, with Connection: close`);
+      await new Promise((resolve) => setTimeout(resolve, server.shutdownDrainMs));
+    }
     const deadline = setTimeout(() => {
       logger.warn(`requests still running after ${server.shutdownTimeoutMs} ms (server.shutdownTimeoutMs): closing their connections`);
       admission.server.closeAllConnections();
@@ -147,7 +158,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metricsUrl,
     ...(tls.source === 'files' ? {} : { caCert: tls.caCert }),
     reload,
-    close: () => (closing ??= shutdown()),
+    close: (closeOptions) => (closing ??= shutdown(closeOptions?.drain ?? false)),
   };
 }
 
@@ -163,7 +174,7 @@ function followFeed(feed: CertificateFeed, initial: TlsMaterial, apply: (materia
     try {
       apply({ cert: pair.cert, key: pair.key, ...(initial.clientCa === undefined ? {} : { clientCa: initial.clientCa }) }, pair.caBundle);
     } catch (error) {
-      logger.warn({ [LOG_KEYS.err]: error }, 'new serving certificate not usable; still serving the previous one');
+      logger.warn(`new serving certificate not usable, still serving the previous one: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const unsubscribe = feed.subscribe(follow);

@@ -162,7 +162,7 @@ test('thousands of open connections (idle TCP and idle TLS) do not stop the serv
   // its timeouts are long enough to count the idle connections before they are reaped.
   const dir = mkdtempSync(join(tmpdir(), 'stateguard-busy-'));
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, 'server:\n  requestTimeoutMs: 5000\n');
+  writeFileSync(config, 'server:\n  requestTimeoutMs: 5000\n  shutdownDrainMs: 0\n  maxConnections: 4000\n');
   const busy = await serveProcess(dir, ['--config', config]);
   const { port } = new URL(busy.admissionUrl);
   const TCP_SOCKETS = 3000;

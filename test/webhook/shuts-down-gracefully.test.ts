@@ -55,13 +55,16 @@ test('the startup summary and the try-it hint name the URLs, and SIGHUP reloads'
     const message = (response.json as { response: { status: { message: string } } }).response.status.message;
     assert.deepEqual(message.split('\n').map((line) => /^\[([a-z-]+)\]/.exec(line)?.[1]), ['resource-requests-required', 'storage-class-required']);
   } finally {
-    served.child.kill('SIGTERM');
+    // SIGINT (an interactive stop) skips the drain.
+    served.child.kill('SIGINT');
     assert.equal(await served.exited, 0);
   }
 });
 
-test('SIGTERM during traffic: readiness goes false, in-flight requests finish, new connections are refused, exit 0', async () => {
-  const served = await serveProcess(work);
+test('SIGTERM during traffic: readiness goes false, in-flight requests finish, new connections are refused after the drain, exit 0', async () => {
+  const config = join(work, 'short-drain.yaml');
+  writeFileSync(config, 'server:\n  shutdownDrainMs: 300\n');
+  const served = await serveProcess(work, ['--config', config]);
   const body = JSON.stringify(admissionReview(seed()));
   const statuses: number[] = [];
   const failures: string[] = [];
@@ -106,7 +109,7 @@ test('SIGTERM during traffic: readiness goes false, in-flight requests finish, n
 
 test('shutdown is bounded by shutdownTimeoutMs: a request that never completes does not hold the exit', async () => {
   const config = join(work, 'short-shutdown.yaml');
-  writeFileSync(config, 'server:\n  shutdownTimeoutMs: 300\n  requestTimeoutMs: 60000\n');
+  writeFileSync(config, 'server:\n  shutdownDrainMs: 0\n  shutdownTimeoutMs: 300\n  requestTimeoutMs: 60000\n');
   const served = await serveProcess(work, ['--config', config]);
   try {
     await partialRequest(served.admissionUrl, served.ca, JSON.stringify(admissionReview(seed())));

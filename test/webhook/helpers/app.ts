@@ -30,7 +30,7 @@ export async function testApp(input: ConfigInput = {}, lookups: Lookups = {}): P
   const context = { set, actions: actionSettings(config), ...lookups };
   const { logger, records } = captureLogs();
   const metrics = createMetrics();
-  const app = buildAdmissionApp({ server: config.server, tls: await testCertificate(), context: () => context, metrics, logger });
+  const app = buildAdmissionApp({ server: config.server, tls: await testCertificate(), context: () => context, metrics, logger, draining: () => false });
   await app.ready();
   return {
     app,

@@ -46,7 +46,11 @@ export function post(url: string, body: string | object, options: PostOptions): 
       });
       res.on('error', reject);
     });
-    req.on('socket', (socket) => socket.once('secureConnect', () => { secured = true; }));
+    // A kept-alive socket was secured by an earlier request (and a listener on it would pile up, one per request).
+    req.on('socket', (socket) => {
+      if (req.reusedSocket) secured = true;
+      else socket.once('secureConnect', () => { secured = true; });
+    });
     req.on('timeout', () => req.destroy(new Error(`POST ${url} timed out`)));
     req.on('error', (error) => reject(Object.assign(error, { secured })));
     req.end(payload);
