@@ -18,5 +18,6 @@ test('npm start runs the server with the Node flags of the image (the bench read
   const flags = imageNodeFlags();
   assert.ok(flags.includes('--max-semi-space-size=8'), flags.join(' '));
   const start = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
-  assert.equal(start, `node ${flags.join(' ')} src/cli/main.ts serve`);
+  // `exec`: npm's shell is replaced by node, so the SIGTERM that npm passes on reaches the server.
+  assert.equal(start, `exec node ${flags.join(' ')} src/cli/main.ts serve`);
 });
