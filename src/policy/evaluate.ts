@@ -4,6 +4,7 @@ import type { CheckContext } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
 import type { PolicySet } from './compile.ts';
 import { StateguardError } from './errors.ts';
+import { assertEvaluable, MAX_VIOLATIONS_PER_POLICY } from './limits.ts';
 import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
@@ -29,6 +30,7 @@ export function targetOf(object: unknown): Target {
 
 export function evaluate(set: PolicySet, request: EvaluationRequest, options: EvaluateOptions = {}): Evaluation {
   const target = targetOf(request.object);
+  assertEvaluable(request);
   const object = request.object as JsonObject;
   const settings = options.actions ?? DEFAULT_ACTION_SETTINGS;
   const namespace = request.namespace ?? (asString(asObject(object['metadata'])['namespace']) ?? 'default');
@@ -93,6 +95,7 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
   const validate = policy.validate;
   if (validate === undefined) return resultOf(policy, action, 'pass', []);
   let violations: readonly Violation[];
+  let found: number;
   try {
     if (validate.check !== undefined) {
       const check = CHECKS.get(validate.check);
@@ -109,11 +112,12 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
         fix: validate.fix,
       });
       if (!Array.isArray(outcome)) return resultOf(policy, action, 'skip', [], (outcome as { skip: string }).skip);
-      violations = outcome;
+      found = outcome.length;
+      violations = found > MAX_VIOLATIONS_PER_POLICY ? outcome.slice(0, MAX_VIOLATIONS_PER_POLICY) : outcome;
     } else {
       const schema = set.schemas.get(policy.id);
       if (schema === undefined) throw new Error('schema rule was not compiled');
-      violations = runSchemaRule(validate, schema, base.object);
+      ({ violations, found } = runSchemaRule(validate, schema, base.object, MAX_VIOLATIONS_PER_POLICY));
     }
   } catch (error) {
     return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -122,12 +126,13 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
     ? (exemption.reason === '' ? 'exemption not honoured: it gives no reason' : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`)
     : undefined;
   if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured);
-  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured);
+  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured, found - violations.length);
 }
 
-function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string): PolicyResult {
+function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, omitted = 0): PolicyResult {
   return {
     policy: policy.id, category: policy.category, severity: policy.severity, action, result, violations,
     ...(reason === undefined ? {} : { reason }),
+    ...(omitted > 0 ? { omittedViolations: omitted } : {}),
   };
 }

@@ -110,6 +110,8 @@ export interface PolicyResult {
   readonly violations: readonly Violation[];
   /** Why a result is skip or error. */
   readonly reason?: string;
+  /** Violations found past MAX_VIOLATIONS_PER_POLICY (src/policy/limits.ts): counted, not listed. */
+  readonly omittedViolations?: number;
 }
 
 export interface PatchOperation {

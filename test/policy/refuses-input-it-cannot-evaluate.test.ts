@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluate, MAX_DEPTH, MAX_VIOLATIONS_PER_POLICY, nestsDeeperThan, StateguardError, type JsonObject } from '../../src/policy/index.ts';
+import { builtinPolicies } from '../helpers/policies.ts';
+import { seed } from '../helpers/seed.ts';
+
+function nested(levels: number): JsonObject {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < levels; i++) value = [{ n: value }];
+  return value as JsonObject;
+}
+
+test('depth is measured without recursion, arrays and objects alike, at any depth', () => {
+  assert.equal(nestsDeeperThan({ a: 1 }), false);
+  assert.equal(nestsDeeperThan('text'), false);
+  assert.equal(nestsDeeperThan(nested(MAX_DEPTH / 2)), false, 'each step of nested() is two levels (an array and an object)');
+  assert.equal(nestsDeeperThan(nested(MAX_DEPTH / 2 + 1)), true);
+  assert.equal(nestsDeeperThan(nested(200_000)), true);
+});
+
+for (const field of ['object', 'oldObject'] as const) {
+  test(`evaluate() refuses request.${field} nested too deep with ERR_INPUT naming it, for every surface`, () => {
+    const deep = { ...seed(), extra: nested(50_000) };
+    const request = field === 'object' ? { object: deep, oldObject: seed(), operation: 'UPDATE' as const } : { object: seed(), oldObject: deep, operation: 'UPDATE' as const };
+    assert.throws(() => evaluate(builtinPolicies(), request), (error: unknown) => error instanceof StateguardError && error.code === 'ERR_INPUT' && error.message.startsWith(`${field} nests more than ${MAX_DEPTH}`));
+  });
+}
+
+test('each policy keeps at most MAX_VIOLATIONS_PER_POLICY violations and counts the rest', () => {
+  const object = seed();
+  const claims = Array.from({ length: 1_000 }, (_, i) => ({ metadata: { name: `c${i}` } }));
+  const evaluation = evaluate(builtinPolicies(), { object: { ...object, spec: { ...(object['spec'] as JsonObject), volumeClaimTemplates: claims } }, operation: 'CREATE' });
+  const capped = evaluation.results.filter((r) => r.omittedViolations !== undefined);
+  assert.ok(capped.length > 0);
+  for (const result of capped) {
+    assert.equal(result.violations.length, MAX_VIOLATIONS_PER_POLICY, result.policy);
+    assert.equal(result.violations.length + (result.omittedViolations ?? 0), 1_000, `${result.policy} counts every claim template`);
+  }
+});
