@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  admit, enforce, DENIAL_LINE_MAX_CHARS, MAX_DENIAL_LINES, MAX_PATCH_OPERATIONS, MAX_WARNINGS, MESSAGE_MAX_BYTES, WARNING_MAX_CHARS,
+  admit, enforce, DENIAL_LINE_MAX_CHARS, MAX_DENIAL_LINES, MAX_VALUES, MAX_WARNINGS, MESSAGE_MAX_BYTES, PATCH_MAX_BYTES, WARNING_MAX_CHARS,
   type AdmissionContext, type AdmissionReviewResponse, type Webhook,
 } from '../../src/admission/index.ts';
 import { DEFAULT_ACTION_SETTINGS, MAX_VIOLATIONS_PER_POLICY, type JsonObject, type PolicyResult, type Violation } from '../../src/policy/index.ts';
@@ -65,16 +65,22 @@ test('the engine keeps at most MAX_VIOLATIONS_PER_POLICY violations per result a
   assert.ok(results.some((r) => (r.omittedViolations ?? 0) > 0));
 });
 
-for (const [name, claims] of [
-  ['14,884 claim templates', Array.from({ length: 14_884 }, (_, i) => ({ metadata: { name: `c${i}` }, spec: { accessModes: ['ReadWriteOnce'] } }))],
-  ['100,000 empty claim templates', Array.from({ length: 100_000 }, () => ({}))],
+/** Warnings, the denial message, one audit annotation per policy and the envelope. */
+const ANSWER_BOUND = MESSAGE_MAX_BYTES + MAX_WARNINGS * WARNING_MAX_CHARS * 3 + builtinPolicies().policies.length * 1100 + 4096;
+
+for (const [name, claims, refused] of [
+  ['14,884 claim templates', Array.from({ length: 14_884 }, (_, i) => ({ metadata: { name: `c${i}` }, spec: { accessModes: ['ReadWriteOnce'] } })), true],
+  ['100,000 empty claim templates', Array.from({ length: 100_000 }, () => ({})), true],
+  ['as many empty claim templates as MAX_VALUES allows', Array.from({ length: MAX_VALUES - 200 }, () => ({})), false],
 ] as const) {
   for (const webhook of ['validate', 'mutate'] as const) {
     test(`/${webhook} with ${name}: the answer stays within the documented bounds`, () => {
       const response = answer(webhook, withClaims([...claims]));
-      const bound = MESSAGE_MAX_BYTES + MAX_WARNINGS * WARNING_MAX_CHARS * 2 + builtinPolicies().policies.length * 1100 + 4096;
-      assert.ok(answerBytes(response) <= bound, `${answerBytes(response)} bytes`);
-      if (webhook === 'validate') {
+      assert.ok(answerBytes(response) <= ANSWER_BOUND, `${answerBytes(response)} bytes`);
+      if (refused) {
+        assert.equal(response.response.status?.code, 422);
+        assert.match(response.response.status?.message ?? '', /request\.object holds more than/);
+      } else if (webhook === 'validate') {
         assert.equal(response.response.allowed, false);
         assert.match(response.response.status?.message ?? '', /more violations not shown/);
       }
@@ -82,15 +88,17 @@ for (const [name, claims] of [
   }
 }
 
-test('/mutate: defaults that would make a patch past MAX_PATCH_OPERATIONS deny with a 413, never a partial patch', () => {
+test('/mutate: defaults that would make a patch past PATCH_MAX_BYTES deny with a 413, never a partial patch', () => {
+  // pod-anti-affinity copies the pod's labels into its term: a label value of 1.1 MB makes a patch of as much.
   const object = seed();
+  const big = 'x'.repeat(PATCH_MAX_BYTES + 10_000);
   const spec = object['spec'] as JsonObject;
   const template = spec['template'] as JsonObject;
-  const containers = Array.from({ length: MAX_PATCH_OPERATIONS }, (_, i) => ({ name: `c${i}`, image: 'registry.k8s.io/nginx-slim:0.27' }));
-  const wide = { ...object, spec: { ...spec, template: { ...template, spec: { ...(template['spec'] as JsonObject), containers } } } };
+  const wide = { ...object, spec: { ...spec, selector: { matchLabels: { app: big } }, template: { ...template, metadata: { labels: { app: big } } } } };
   const response = answer('mutate', wide).response;
   assert.equal(response.allowed, false);
   assert.equal(response.status?.code, 413);
-  assert.match(response.status?.message ?? '', /JSON patch of \d+ operations/);
+  assert.match(response.status?.message ?? '', /JSON patch of \d+ operations \(\d+ bytes\)/);
   assert.equal(response.patch, undefined);
+  assert.ok(answerBytes(answer('mutate', wide)) <= ANSWER_BOUND);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate, MAX_DEPTH, MAX_VIOLATIONS_PER_POLICY, nestsDeeperThan, StateguardError, type JsonObject } from '../../src/policy/index.ts';
+import { evaluate, MAX_DEPTH, MAX_VIOLATIONS_PER_POLICY, MAX_VALUES, shapeProblem, StateguardError, type JsonObject } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -11,11 +11,22 @@ function nested(levels: number): JsonObject {
 }
 
 test('depth is measured without recursion, arrays and objects alike, at any depth', () => {
-  assert.equal(nestsDeeperThan({ a: 1 }), false);
-  assert.equal(nestsDeeperThan('text'), false);
-  assert.equal(nestsDeeperThan(nested(MAX_DEPTH / 2)), false, 'each step of nested() is two levels (an array and an object)');
-  assert.equal(nestsDeeperThan(nested(MAX_DEPTH / 2 + 1)), true);
-  assert.equal(nestsDeeperThan(nested(200_000)), true);
+  assert.equal(shapeProblem({ a: 1 }), undefined);
+  assert.equal(shapeProblem('text'), undefined);
+  assert.equal(shapeProblem(nested(MAX_DEPTH / 2)), undefined, 'each step of nested() is two levels (an array and an object)');
+  assert.equal(shapeProblem(nested(MAX_DEPTH / 2 + 1)), 'depth');
+  assert.equal(shapeProblem(nested(200_000)), 'depth');
+});
+
+test('values are counted, scalars included, and counting stops at the limit', () => {
+  assert.equal(shapeProblem(Array.from({ length: MAX_VALUES - 1 }, () => 0)), undefined, 'the array and its items');
+  assert.equal(shapeProblem(Array.from({ length: MAX_VALUES }, () => 0)), 'values');
+  assert.equal(shapeProblem({ wide: Array.from({ length: 1_000_000 }, () => ({})) }), 'values');
+});
+
+test('evaluate() refuses an object with more values than MAX_VALUES with ERR_INPUT', () => {
+  const object = { ...seed(), extra: Array.from({ length: MAX_VALUES }, () => ({})) };
+  assert.throws(() => evaluate(builtinPolicies(), { object, operation: 'CREATE' }), (error: unknown) => error instanceof StateguardError && error.code === 'ERR_INPUT' && /holds more than/.test(error.message));
 });
 
 for (const field of ['object', 'oldObject'] as const) {
