@@ -23,6 +23,9 @@ export function decide(webhook: Webhook, review: TargetReview, context: Admissio
   const refused = refusal(review);
   if (refused !== undefined) return denied(review, refused);
   const evaluation = evaluate(context.set, evaluationRequest(review, context), { actions: context.actions, ...EVALUATION[webhook] });
+  // The defaults may take an object just inside the limits past them: refused, or its next evaluation would be.
+  const mutatedRefused = evaluation.patch.length > 0 ? refusal({ object: evaluation.mutated }, 'request.object with the defaults added') : undefined;
+  if (mutatedRefused !== undefined) return denied(review, mutatedRefused);
   const enforcement = enforce(evaluation.results);
   const response = admissionResponse(review.uid, enforcement, evaluation);
   return {

@@ -18,9 +18,11 @@ export const PATCH_MAX_BYTES = 1024 * 1024;
 export { MAX_DEPTH, MAX_VALUES };
 
 /** Why a well-formed review will not be evaluated: a deny status, so that no failurePolicy can let it through. */
-export function refusal(review: TargetReview): AdmissionStatus | undefined {
+export function refusal(review: Pick<TargetReview, 'object' | 'oldObject'> | { readonly object: unknown }, objectName = 'request.object'): AdmissionStatus | undefined {
   const reason = unevaluable(review);
-  return reason === undefined ? undefined : { code: 422, reason: 'Invalid', message: `stateguard: request.${reason}` };
+  if (reason === undefined) return undefined;
+  const named = reason.startsWith('object ') ? `${objectName} ${reason.slice('object '.length)}` : `request.${reason}`;
+  return { code: 422, reason: 'Invalid', message: `stateguard: ${named}` };
 }
 
 /** The patch is too large to send: denied rather than admitted without its defaults. */

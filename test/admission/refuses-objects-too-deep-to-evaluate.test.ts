@@ -53,3 +53,14 @@ test('nesting up to the limit is evaluated as usual', () => {
   assert.equal(outcome.response.response.allowed, true);
   assert.equal(outcome.decision, 'patch');
 });
+
+test('/mutate: defaults that would take an object past the depth limit are refused, not sent (its re-evaluation would be)', () => {
+  // pod-anti-affinity copies spec.selector six levels deeper, into the pod template's affinity term.
+  const object = seed();
+  const spec = object['spec'] as JsonObject;
+  const selector = { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'k', operator: 'In', values: [nested(MAX_DEPTH - 8)] }] };
+  const outcome = answer('mutate', admissionReview({ ...object, spec: { ...spec, selector } }));
+  assert.equal(outcome.response.response.allowed, false);
+  assert.equal(outcome.response.response.status?.code, 422);
+  assert.match(outcome.response.response.status?.message ?? '', /request\.object with the defaults added nests more than/);
+});
