@@ -94,7 +94,7 @@ const webhook = fc.constantFrom<Webhook>('validate', 'mutate');
 test('mangled StatefulSets on CREATE: a bounded, well-formed answer and a sound patch', () => {
   checkProperty('create', fc.property(fc.constantFrom(...OBJECTS), edits, (object, list) => {
     assertPipeline(admissionReview(mangle(object, list)));
-  }), 60);
+  }), 30);
 });
 
 test('mangled StatefulSets on UPDATE: old and new mangled apart, never a crash or a fail-open', () => {
@@ -110,7 +110,7 @@ test('mangled StatefulSets on UPDATE: old and new mangled apart, never a crash o
       const response = assertWellFormed(admit(which, changeReview, context), (changeReview['request'] as JsonObject)['uid']);
       if (response !== undefined) assert.equal(response.allowed, false, `/${which} denies a changed serviceName`);
     }
-  }), 40);
+  }), 30);
 });
 
 test('mangled AdmissionReviews (the envelope too): a 4xx problem or a well-formed answer, never a throw', () => {
