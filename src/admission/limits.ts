@@ -7,7 +7,7 @@
  * - patch: the API server applies at most 10,000 JSON Patch operations in a PATCH request, and stores at most
  *   1.5 MiB per object (etcd), so a patch of defaults over 1 MiB could not be stored anyway.
  */
-import { MAX_DEPTH, MAX_VALUES, unevaluable } from '../policy/index.ts';
+import { MAX_DEPTH, MAX_ITEMS, MAX_VALUES, unevaluable } from '../policy/index.ts';
 import type { AdmissionStatus, TargetReview } from './types.ts';
 
 export const MAX_DENIAL_LINES = 50;
@@ -15,7 +15,7 @@ export const DENIAL_LINE_MAX_CHARS = 1024;
 export const MESSAGE_MAX_BYTES = 16 * 1024;
 export const MAX_PATCH_OPERATIONS = 10_000;
 export const PATCH_MAX_BYTES = 1024 * 1024;
-export { MAX_DEPTH, MAX_VALUES };
+export { MAX_DEPTH, MAX_ITEMS, MAX_VALUES };
 
 /** Why a well-formed review will not be evaluated: a deny status, so that no failurePolicy can let it through. */
 export function refusal(review: Pick<TargetReview, 'object' | 'oldObject'> | { readonly object: unknown }, objectName = 'request.object'): AdmissionStatus | undefined {

@@ -7,6 +7,8 @@
  * - Values: every rule's work grows with the number of containers, volumes and claim templates. The API server's
  *   byte limits (1.5 MiB stored per object) allow hundreds of thousands of values, far past any real StatefulSet: the
  *   largest of the shared corpus has 568 (64 in its longest array), managedFields and status about double that.
+ *   Most rules iterate a list (containers, volumes, claim templates), so long lists cost the most: MAX_ITEMS bounds
+ *   each, MAX_VALUES the whole.
  */
 import { StateguardError } from './errors.ts';
 
@@ -16,23 +18,36 @@ export const MAX_DEPTH = 100;
 /** Values (objects, arrays, scalars) in one object. */
 export const MAX_VALUES = 20_000;
 
+/** Items in one array. */
+export const MAX_ITEMS = 1_000;
+
 /** Violations kept per policy result; the rest are counted in `omittedViolations`. */
 export const MAX_VIOLATIONS_PER_POLICY = 100;
 
-export type ShapeProblem = 'depth' | 'values';
+export type ShapeProblem = 'depth' | 'values' | 'items';
 
-/** Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values. Iterative: safe on any input. */
-export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES): ShapeProblem | undefined {
+/**
+ * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values. Iterative (safe on any input),
+ * and it allocates only its two stacks: it runs on every request, before anything else looks at the object.
+ */
+export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES, maxItems = MAX_ITEMS): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const stack: [object, number][] = [[value, 1]];
+  const objects: object[] = [value];
+  const levels: number[] = [1];
   let values = 1;
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [current, level] = next;
+  while (objects.length > 0) {
+    const current = objects.pop() as Record<string, unknown>;
+    const level = levels.pop() ?? 0;
     if (level > maxDepth) return 'depth';
-    const children = Array.isArray(current) ? current as unknown[] : Object.values(current);
-    values += children.length;
-    if (values > maxValues) return 'values';
-    for (const child of children) if (typeof child === 'object' && child !== null) stack.push([child, level + 1]);
+    if (Array.isArray(current) && current.length > maxItems) return 'items';
+    for (const key in current) {
+      if (++values > maxValues) return 'values';
+      const child = current[key];
+      if (typeof child === 'object' && child !== null) {
+        objects.push(child);
+        levels.push(level + 1);
+      }
+    }
   }
   return undefined;
 }
@@ -42,6 +57,7 @@ export function unevaluable(request: { readonly object: unknown; readonly oldObj
   for (const field of ['object', 'oldObject'] as const) {
     const problem = shapeProblem(request[field]);
     if (problem === 'depth') return `${field} nests more than ${MAX_DEPTH} levels of objects and arrays; a StatefulSet nests about 20, and stateguard does not evaluate deeper ones`;
+    if (problem === 'items') return `${field} has a list of more than ${MAX_ITEMS} items; the longest lists of real StatefulSets hold under 100, and stateguard does not evaluate longer ones`;
     if (problem === 'values') return `${field} holds more than ${MAX_VALUES} values; the largest real StatefulSets hold a few thousand, and stateguard does not evaluate larger ones`;
   }
   return undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  admit, enforce, DENIAL_LINE_MAX_CHARS, MAX_DENIAL_LINES, MAX_VALUES, MAX_WARNINGS, MESSAGE_MAX_BYTES, PATCH_MAX_BYTES, WARNING_MAX_CHARS,
+  admit, enforce, DENIAL_LINE_MAX_CHARS, MAX_DENIAL_LINES, MAX_ITEMS, MAX_VALUES, MAX_WARNINGS, MESSAGE_MAX_BYTES, PATCH_MAX_BYTES, WARNING_MAX_CHARS,
   type AdmissionContext, type AdmissionReviewResponse, type Webhook,
 } from '../../src/admission/index.ts';
 import { DEFAULT_ACTION_SETTINGS, MAX_VIOLATIONS_PER_POLICY, type JsonObject, type PolicyResult, type Violation } from '../../src/policy/index.ts';
@@ -57,7 +57,7 @@ test('warnings the engine only counted are included in the warnings left out', (
 });
 
 test('the engine keeps at most MAX_VIOLATIONS_PER_POLICY violations per result and counts the rest', () => {
-  const admission = admit('validate', admissionReview(withClaims(Array.from({ length: 5_000 }, () => ({}))) ), context());
+  const admission = admit('validate', admissionReview(withClaims(Array.from({ length: MAX_ITEMS }, () => ({})))), context());
   assert.ok(admission.ok);
   const results = admission.outcome.results.filter((r) => r.violations.length > 0);
   assert.ok(results.length > 0);
@@ -71,7 +71,8 @@ const ANSWER_BOUND = MESSAGE_MAX_BYTES + MAX_WARNINGS * WARNING_MAX_CHARS * 3 + 
 for (const [name, claims, refused] of [
   ['14,884 claim templates', Array.from({ length: 14_884 }, (_, i) => ({ metadata: { name: `c${i}` }, spec: { accessModes: ['ReadWriteOnce'] } })), true],
   ['100,000 empty claim templates', Array.from({ length: 100_000 }, () => ({})), true],
-  ['as many empty claim templates as MAX_VALUES allows', Array.from({ length: MAX_VALUES - 200 }, () => ({})), false],
+  ['one claim template more than MAX_ITEMS', Array.from({ length: MAX_ITEMS + 1 }, () => ({})), true],
+  ['as many empty claim templates as MAX_ITEMS allows', Array.from({ length: MAX_ITEMS }, () => ({})), false],
 ] as const) {
   for (const webhook of ['validate', 'mutate'] as const) {
     test(`/${webhook} with ${name}: the answer stays within the documented bounds`, () => {
@@ -79,7 +80,7 @@ for (const [name, claims, refused] of [
       assert.ok(answerBytes(response) <= ANSWER_BOUND, `${answerBytes(response)} bytes`);
       if (refused) {
         assert.equal(response.response.status?.code, 422);
-        assert.match(response.response.status?.message ?? '', /request\.object holds more than/);
+        assert.match(response.response.status?.message ?? '', /request\.object (holds more than \d+ values|has a list of more than \d+ items)/);
       } else if (webhook === 'validate') {
         assert.equal(response.response.allowed, false);
         assert.match(response.response.status?.message ?? '', /more violations not shown/);
@@ -101,4 +102,12 @@ test('/mutate: defaults that would make a patch past PATCH_MAX_BYTES deny with a
   assert.match(response.status?.message ?? '', /JSON patch of \d+ operations \(\d+ bytes\)/);
   assert.equal(response.patch, undefined);
   assert.ok(answerBytes(answer('mutate', wide)) <= ANSWER_BOUND);
+});
+
+test('an object with more values than MAX_VALUES, in no long list, is refused with a 422 naming the limit', () => {
+  const labels = Object.fromEntries(Array.from({ length: MAX_VALUES }, (_, i) => [`label-${i}`, 'x']));
+  const object = seed();
+  const response = answer('validate', { ...object, metadata: { ...(object['metadata'] as JsonObject), labels } });
+  assert.equal(response.response.status?.code, 422);
+  assert.match(response.response.status?.message ?? '', new RegExp(`request\\.object holds more than ${MAX_VALUES} values`));
 });

@@ -3,7 +3,7 @@
  * fast-check and applied to a copy of a real object, so that shrinking yields the smallest list of edits.
  */
 import fc from 'fast-check';
-import { MAX_DEPTH, MAX_VALUES } from '../../src/policy/index.ts';
+import { MAX_DEPTH, MAX_ITEMS, MAX_VALUES } from '../../src/policy/index.ts';
 
 export type Edit =
   | { readonly kind: 'delete'; readonly at: number }
@@ -20,7 +20,7 @@ export const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('retype' as const), at: fc.nat(), value }),
   fc.record({ kind: fc.constant('deepen' as const), at: fc.nat(), levels: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 10 }) }, { weight: 1, arbitrary: fc.constantFrom(MAX_DEPTH - 12, MAX_DEPTH + 1, MAX_DEPTH + 50) }), asArray: fc.boolean() }),
-  fc.record({ kind: fc.constant('widen' as const), at: fc.nat(), times: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom(500, MAX_VALUES) }) }),
+  fc.record({ kind: fc.constant('widen' as const), at: fc.nat(), times: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 40 }) }, { weight: 1, arbitrary: fc.constantFrom(500, MAX_ITEMS + 1, MAX_VALUES) }) }),
 );
 
 export const edits = fc.array(edit, { maxLength: 6 });

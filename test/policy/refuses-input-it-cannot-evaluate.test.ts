@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate, MAX_DEPTH, MAX_VIOLATIONS_PER_POLICY, MAX_VALUES, shapeProblem, StateguardError, type JsonObject } from '../../src/policy/index.ts';
+import { evaluate, MAX_DEPTH, MAX_VIOLATIONS_PER_POLICY, MAX_ITEMS, MAX_VALUES, shapeProblem, StateguardError, type JsonObject } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -18,14 +18,22 @@ test('depth is measured without recursion, arrays and objects alike, at any dept
   assert.equal(shapeProblem(nested(200_000)), 'depth');
 });
 
+const keys = (count: number): JsonObject => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 0]));
+
 test('values are counted, scalars included, and counting stops at the limit', () => {
-  assert.equal(shapeProblem(Array.from({ length: MAX_VALUES - 1 }, () => 0)), undefined, 'the array and its items');
-  assert.equal(shapeProblem(Array.from({ length: MAX_VALUES }, () => 0)), 'values');
-  assert.equal(shapeProblem({ wide: Array.from({ length: 1_000_000 }, () => ({})) }), 'values');
+  assert.equal(shapeProblem(keys(MAX_VALUES - 1)), undefined, 'the object and its values');
+  assert.equal(shapeProblem(keys(MAX_VALUES)), 'values');
+  assert.equal(shapeProblem({ a: keys(MAX_VALUES / 2), b: keys(MAX_VALUES / 2) }), 'values');
+});
+
+test('a list longer than MAX_ITEMS is refused wherever it is', () => {
+  assert.equal(shapeProblem({ a: { b: Array.from({ length: MAX_ITEMS }, () => 0) } }), undefined);
+  assert.equal(shapeProblem({ a: { b: Array.from({ length: MAX_ITEMS + 1 }, () => 0) } }), 'items');
+  assert.equal(shapeProblem({ wide: Array.from({ length: 1_000_000 }, () => ({})) }), 'items');
 });
 
 test('evaluate() refuses an object with more values than MAX_VALUES with ERR_INPUT', () => {
-  const object = { ...seed(), extra: Array.from({ length: MAX_VALUES }, () => ({})) };
+  const object = { ...seed(), extra: keys(MAX_VALUES) };
   assert.throws(() => evaluate(builtinPolicies(), { object, operation: 'CREATE' }), (error: unknown) => error instanceof StateguardError && error.code === 'ERR_INPUT' && /holds more than/.test(error.message));
 });
 
