@@ -1,8 +1,9 @@
 /**
  * `node bench/attack.ts`: the amplification and depth attacks of issue #11 (items 3 and 4) against a real server
  * (`stateguard serve` over TLS, with the image's Node flags). Looping senders post attack bodies while one sender
- * posts a clean AdmissionReview in between; prints the server's peak RSS, each attack's status and response size,
- * and the latency of the clean requests. `--seconds N` per phase (default 10), `--senders N` (default 8), `--only NAME`.
+ * posts a clean AdmissionReview in between, each attack against a fresh server; prints the server's peak RSS, each attack's status and response size,
+ * and the latency of the clean requests. `--seconds N` per phase (default 10), `--senders N` (default 8), `--only NAME`,
+ * `--root DIR` (the server's source tree, e.g. `git archive <commit> | tar -x -C DIR` to measure before a change).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,6 +22,8 @@ const argument = (name: string, fallback: number): number => {
 };
 const SECONDS = argument('--seconds', 10);
 const SENDERS = argument('--senders', 8);
+/** The source tree of the server under test (`--root`, e.g. an export of an earlier commit); this one by default. */
+const SERVER_ROOT = process.argv.includes('--root') ? resolve(process.argv[process.argv.indexOf('--root') + 1] ?? '.') : ROOT;
 const ONLY = process.argv.indexOf('--only') === -1 ? undefined : process.argv[process.argv.indexOf('--only') + 1];
 
 const good = parse(readFileSync(resolve(ROOT, 'policies/tests/good-statefulset.yaml'), 'utf8')) as Record<string, unknown>;
@@ -55,6 +58,8 @@ const ATTACKS: Record<string, { route: string; body: string }> = {
   'deep-update-immutable': { route: '/mutate', body: deepen(update({ ...good, spec: { ...(good['spec'] as object), serviceName: 'other', extra: '@deep@' } }, { ...good, spec: { ...(good['spec'] as object), extra: '@deep@' } }), 9_000) },
 };
 const CLEAN = admissionReview(good);
+// The reference: the same senders with clean reviews only.
+ATTACKS['clean-baseline'] = { route: '/validate', body: CLEAN };
 
 const agent = new Agent({ keepAlive: true, rejectUnauthorized: false, maxSockets: SENDERS + 2 });
 
@@ -89,7 +94,7 @@ function rssMiB(pid: number): number {
 }
 
 async function start(): Promise<{ child: ChildProcess; base: URL }> {
-  const child = spawn(process.execPath, [...imageNodeFlags(), 'src/cli/main.ts', 'serve', '--port', '0', '--metrics-port', '0'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...imageNodeFlags(), 'src/cli/main.ts', 'serve', '--port', '0', '--metrics-port', '0'], { cwd: SERVER_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let seen = '';
   for await (const chunk of child.stderr ?? []) {
     seen += String(chunk);
@@ -107,6 +112,7 @@ function percentile(values: number[], p: number): number {
 async function phase(base: URL, pid: number, name: string): Promise<void> {
   const attack = ATTACKS[name];
   if (attack === undefined) return;
+  const idle = rssMiB(pid);
   const first = await post(base, attack.route, attack.body);
   const deadline = performance.now() + SECONDS * 1000;
   let peak = rssMiB(pid);
@@ -130,19 +136,24 @@ async function phase(base: URL, pid: number, name: string): Promise<void> {
   await Promise.all(senders);
   clearInterval(sampler);
   process.stdout.write(`${JSON.stringify({
-    attack: name, route: attack.route, bodyKiB: Math.round(attack.body.length / 1024), status: first.status, allowed: first.allowed,
+    attack: name, route: attack.route, idleRssMiB: idle, bodyKiB: Math.round(attack.body.length / 1024), status: first.status, allowed: first.allowed,
     responseBytes: first.bytes, message: first.message, attacksSent: attacks, attackStatuses: [...statuses],
     peakRssMiB: peak, cleanRequests: clean.length, cleanMs: { p50: percentile(clean, 0.5), p99: percentile(clean, 0.99), max: percentile(clean, 1) },
   })}\n`);
 }
 
-const { child, base } = await start();
+/** Each attack against a fresh server, so that one phase's heap growth is not counted in the next. */
 try {
-  process.stdout.write(`${JSON.stringify({ idleRssMiB: rssMiB(child.pid ?? 0), senders: SENDERS, secondsPerPhase: SECONDS })}\n`);
-  for (const name of Object.keys(ATTACKS).filter((n) => ONLY === undefined || n === ONLY)) await phase(base, child.pid ?? 0, name);
-  process.stdout.write(`${JSON.stringify({ endRssMiB: rssMiB(child.pid ?? 0) })}\n`);
+  process.stdout.write(`${JSON.stringify({ senders: SENDERS, secondsPerPhase: SECONDS })}\n`);
+  for (const name of Object.keys(ATTACKS).filter((n) => ONLY === undefined || n === ONLY)) {
+    const { child, base } = await start();
+    try {
+      await phase(base, child.pid ?? 0, name);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
 } finally {
   agent.destroy();
-  child.kill('SIGTERM');
-  await once(child, 'exit');
 }
