@@ -28,7 +28,7 @@ export type ShapeProblem = 'depth' | 'values' | 'items';
 
 /**
  * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values. Iterative (safe on any input),
- * and it allocates only its two stacks: it runs on every request, before anything else looks at the object.
+ * and allocates little besides its two stacks: it runs on every request, before anything else looks at the object.
  */
 export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES, maxItems = MAX_ITEMS): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -36,13 +36,15 @@ export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = M
   const levels: number[] = [1];
   let values = 1;
   while (objects.length > 0) {
-    const current = objects.pop() as Record<string, unknown>;
+    const current = objects.pop();
     const level = levels.pop() ?? 0;
     if (level > maxDepth) return 'depth';
-    if (Array.isArray(current) && current.length > maxItems) return 'items';
-    for (const key in current) {
-      if (++values > maxValues) return 'values';
-      const child = current[key];
+    const children = Array.isArray(current) ? current as unknown[] : Object.values(current as Record<string, unknown>);
+    if (Array.isArray(current) && children.length > maxItems) return 'items';
+    values += children.length;
+    if (values > maxValues) return 'values';
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
       if (typeof child === 'object' && child !== null) {
         objects.push(child);
         levels.push(level + 1);
