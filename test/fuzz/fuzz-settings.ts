@@ -10,6 +10,8 @@ const seedText = process.env['FUZZ_SEED'];
 const SEED = seedText !== undefined && seedText !== '' ? Number(seedText) : LONG ? (Math.random() * 2 ** 31) | 0 : 20_261_202;
 const PATH = process.env['FUZZ_PATH'];
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? (LONG ? 2_000 : 0)) || undefined;
+if (LONG) process.stderr.write(`fuzz: seed ${SEED}, ${RUNS ?? 'default'} runs per property (FUZZ_SEED=${SEED} to run it again)\n`);
+
 /** Replays one property only (a counterexample path belongs to one property). */
 const ONLY = process.env['FUZZ_ONLY'];
 
