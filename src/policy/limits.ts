@@ -54,19 +54,30 @@ export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = M
   return undefined;
 }
 
-/** Why a request cannot be evaluated (the first field at fault), or undefined. */
-export function unevaluable(request: { readonly object: unknown; readonly oldObject?: unknown }): string | undefined {
+/** Why a request cannot be evaluated: which field, past which limit, in words. */
+export interface Unevaluable {
+  readonly field: 'object' | 'oldObject';
+  readonly problem: ShapeProblem;
+  readonly message: string;
+}
+
+const WHY: Readonly<Record<ShapeProblem, string>> = {
+  depth: `nests more than ${MAX_DEPTH} levels of objects and arrays; a StatefulSet nests about 20, and stateguard does not evaluate deeper ones`,
+  items: `has a list of more than ${MAX_ITEMS} items; the longest lists of real StatefulSets hold under 100, and stateguard does not evaluate longer ones`,
+  values: `holds more than ${MAX_VALUES} values; the largest real StatefulSets hold a few thousand, and stateguard does not evaluate larger ones`,
+};
+
+/** The first field of the request at fault, or undefined when it can be evaluated. */
+export function unevaluable(request: { readonly object: unknown; readonly oldObject?: unknown }): Unevaluable | undefined {
   for (const field of ['object', 'oldObject'] as const) {
     const problem = shapeProblem(request[field]);
-    if (problem === 'depth') return `${field} nests more than ${MAX_DEPTH} levels of objects and arrays; a StatefulSet nests about 20, and stateguard does not evaluate deeper ones`;
-    if (problem === 'items') return `${field} has a list of more than ${MAX_ITEMS} items; the longest lists of real StatefulSets hold under 100, and stateguard does not evaluate longer ones`;
-    if (problem === 'values') return `${field} holds more than ${MAX_VALUES} values; the largest real StatefulSets hold a few thousand, and stateguard does not evaluate larger ones`;
+    if (problem !== undefined) return { field, problem, message: `${field} ${WHY[problem]}` };
   }
   return undefined;
 }
 
 /** Throws ERR_INPUT when the request cannot be evaluated (callers that can answer otherwise check first). */
 export function assertEvaluable(request: { readonly object: unknown; readonly oldObject?: unknown }): void {
-  const reason = unevaluable(request);
-  if (reason !== undefined) throw new StateguardError('ERR_INPUT', reason);
+  const found = unevaluable(request);
+  if (found !== undefined) throw new StateguardError('ERR_INPUT', found.message);
 }

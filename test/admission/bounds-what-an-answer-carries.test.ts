@@ -97,6 +97,8 @@ test('/mutate: defaults that would make a patch past PATCH_MAX_BYTES deny with a
   const template = spec['template'] as JsonObject;
   const wide = { ...object, spec: { ...spec, selector: { matchLabels: { app: big } }, template: { ...template, metadata: { labels: { app: big } } } } };
   const response = answer('mutate', wide).response;
+  const admission = admit('mutate', admissionReview(wide), context());
+  assert.equal(admission.ok && admission.outcome.refused, 'patch');
   assert.equal(response.allowed, false);
   assert.equal(response.status?.code, 413);
   assert.match(response.status?.message ?? '', /JSON patch of \d+ operations \(\d+ bytes\)/);

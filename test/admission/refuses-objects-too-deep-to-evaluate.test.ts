@@ -27,6 +27,7 @@ for (const webhook of ['mutate', 'validate'] as const) {
     const outcome = answer(webhook, admissionReview({ ...seed(), extra: nested(20_000) }));
     assert.equal(outcome.response.response.allowed, false);
     assert.equal(outcome.decision, 'deny');
+    assert.equal(outcome.refused, 'depth', 'the decision log can say which limit, as a field');
     assert.equal(outcome.response.response.status?.code, 422);
     assert.match(outcome.response.response.status?.message ?? '', new RegExp(`request\\.object nests more than ${MAX_DEPTH} levels`));
     assert.equal(outcome.response.response.patch, undefined);
@@ -52,6 +53,7 @@ test('nesting up to the limit is evaluated as usual', () => {
   const outcome = answer('mutate', admissionReview({ ...seed(), extra: nested(MAX_DEPTH - 2) }));
   assert.equal(outcome.response.response.allowed, true);
   assert.equal(outcome.decision, 'patch');
+  assert.equal(outcome.refused, undefined);
 });
 
 test('/mutate: defaults that would take an object past the depth limit are refused, not sent (its re-evaluation would be)', () => {
