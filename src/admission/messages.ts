@@ -77,7 +77,7 @@ export class BoundedLines {
     if (this.#left === 0) return this.#lines;
     const shown = this.#lines.slice(0, this.#maxLines - 1);
     const left = this.#left + this.#lines.length - shown.length;
-    return [...shown, warningLine(`[stateguard] ${left} more ${this.#what} not shown; stateguard review lists them`)];
+    return [...shown, warningLine(`[stateguard] ${left} more ${this.#what} not shown; run stateguard review on the manifest for more`)];
   }
 }
 
