@@ -50,7 +50,7 @@ function set(slot: Slot, value: unknown): void {
   else slot.parent[slot.key as string] = value;
 }
 
-/** Applies the edits to a deep copy of `original`. */
+/** Applies the edits to a deep copy of `original`; the result is what JSON carries (no -0, no undefined). */
 export function mangle<T>(original: T, list: readonly Edit[]): T {
   const root = structuredClone(original);
   for (const change of list) {
@@ -91,5 +91,5 @@ export function mangle<T>(original: T, list: readonly Edit[]): T {
       }
     }
   }
-  return root;
+  return JSON.parse(JSON.stringify(root)) as T;
 }
