@@ -52,7 +52,7 @@ const ATTACKS: Record<string, { route: string; body: string }> = {
   // The same 100k-value body refused before the engine sees it (another apiVersion → 400): the webhook layer's share.
   'empty-claims-100k-bad-api-version': { route: '/validate', body: admissionReview(withClaims(Array.from({ length: 100_000 }, () => ({})))).replace('"admission.k8s.io/v1"', '"admission.k8s.io/v0"') },
   // The longest list an object may hold and still be evaluated (MAX_ITEMS): the worst case after the limits.
-  'empty-claims-at-limit': { route: '/validate', body: admissionReview(withClaims(Array.from({ length: 1_000 }, () => ({})))) },
+  'empty-claims-at-limit': { route: '/validate', body: admissionReview(withClaims(Array.from({ length: 500 }, () => ({})))) },
   'empty-claims-100k-mutate': { route: '/mutate', body: admissionReview(withClaims(Array.from({ length: 100_000 }, () => ({})))) },
   'deep-8000-mutate': { route: '/mutate', body: deepen(admissionReview({ ...seed(), extra: '@deep@' }), 8_000) },
   'deep-update-immutable': { route: '/mutate', body: deepen(update({ ...good, spec: { ...(good['spec'] as object), serviceName: 'other', extra: '@deep@' } }, { ...good, spec: { ...(good['spec'] as object), extra: '@deep@' } }), 9_000) },

@@ -18,8 +18,8 @@ export const MAX_DEPTH = 100;
 /** Values (objects, arrays, scalars) in one object. */
 export const MAX_VALUES = 20_000;
 
-/** Items in one array. */
-export const MAX_ITEMS = 1_000;
+/** Items in one array: measured under 8 looping senders, a list of 500 kept the server at ~160 MiB, 1,000 at 260–300. */
+export const MAX_ITEMS = 500;
 
 /** Violations kept per policy result; the rest are counted in `omittedViolations`. */
 export const MAX_VIOLATIONS_PER_POLICY = 100;
