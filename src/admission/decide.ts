@@ -7,8 +7,9 @@
 import { evaluate, MUTATED_ANNOTATION, type EvaluateOptions, type Evaluation } from '../policy/index.ts';
 import { enforce, type Enforcement } from './enforce.ts';
 import { evaluationRequest } from './evaluation-request.ts';
+import { patchRefusal, refusal, type Limit, type Refusal } from './limits.ts';
 import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
-import type { AdmissionContext, AdmissionResponse, TargetReview, Webhook } from './types.ts';
+import type { AdmissionContext, AdmissionResponse, AdmissionStatus, TargetReview, Webhook } from './types.ts';
 
 const EVALUATION: Readonly<Record<Webhook, EvaluateOptions>> = {
   validate: { validateMutated: false, skipMutation: true },
@@ -19,13 +20,19 @@ const EVALUATION: Readonly<Record<Webhook, EvaluateOptions>> = {
 const MUTATED_AUDIT_KEY = MUTATED_ANNOTATION.slice(MUTATED_ANNOTATION.indexOf('/') + 1);
 
 export function decide(webhook: Webhook, review: TargetReview, context: AdmissionContext): AdmissionOutcome {
+  const unevaluable = refusal(review);
+  if (unevaluable !== undefined) return denied(review, unevaluable);
   const evaluation = evaluate(context.set, evaluationRequest(review, context), { actions: context.actions, ...EVALUATION[webhook] });
+  // The defaults may take an object just inside the limits past them: refused, or its next evaluation would be.
+  const mutatedRefused = evaluation.patch.length > 0 ? refusal({ object: evaluation.mutated }, 'request.object with the defaults added') : undefined;
+  if (mutatedRefused !== undefined) return denied(review, mutatedRefused);
   const enforcement = enforce(evaluation.results);
-  const response = admissionResponse(review.uid, enforcement, evaluation);
+  const { response, refused } = admissionResponse(review.uid, enforcement, evaluation);
   return {
     review,
     response: reviewResponse(response),
     decision: !response.allowed ? 'deny' : response.patch !== undefined ? 'patch' : 'allow',
+    ...(refused === undefined ? {} : { refused }),
     findings: enforcement.findings,
     mutators: evaluation.mutators,
     // A policy enforced in the mutating webhook is counted there, not a second time here.
@@ -33,17 +40,28 @@ export function decide(webhook: Webhook, review: TargetReview, context: Admissio
   };
 }
 
+/** A request stateguard will not evaluate (src/admission/limits.ts): denied, with the reason, by either webhook. */
+function denied(review: TargetReview, { limit, status }: Refusal): AdmissionOutcome {
+  return { review, response: reviewResponse({ uid: review.uid, allowed: false, status }), decision: 'deny', refused: limit, findings: {}, mutators: [], results: [] };
+}
+
 /** Denied with one line per violation, or allowed with the patch if any; warnings and audit annotations either way. */
-function admissionResponse(uid: string, enforcement: Enforcement, evaluation: Evaluation): AdmissionResponse {
-  const allowed = enforcement.denials.length === 0;
-  const patched = allowed && evaluation.patch.length > 0;
+function admissionResponse(uid: string, enforcement: Enforcement, evaluation: Evaluation): { response: AdmissionResponse; refused?: Limit } {
+  const patchJson = enforcement.denials.length === 0 && evaluation.patch.length > 0 ? JSON.stringify(evaluation.patch) : undefined;
+  const tooLarge = patchJson === undefined ? undefined : patchRefusal(evaluation.patch.length, Buffer.byteLength(patchJson));
+  const status: AdmissionStatus | undefined = enforcement.denials.length > 0
+    ? { code: 403, reason: 'Forbidden', message: enforcement.denials.join('\n') }
+    : tooLarge?.status;
+  const allowed = status === undefined;
+  const patched = allowed && patchJson !== undefined;
   const auditAnnotations = patched ? { ...enforcement.auditAnnotations, [MUTATED_AUDIT_KEY]: evaluation.mutators.join(',') } : enforcement.auditAnnotations;
-  return {
+  const response: AdmissionResponse = {
     uid,
     allowed,
-    ...(allowed ? {} : { status: { code: 403, reason: 'Forbidden', message: enforcement.denials.join('\n') } }),
-    ...(patched ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(evaluation.patch)).toString('base64') } : {}),
+    ...(status === undefined ? {} : { status }),
+    ...(patched ? { patchType: 'JSONPatch', patch: Buffer.from(patchJson).toString('base64') } : {}),
     ...(enforcement.warnings.length === 0 ? {} : { warnings: enforcement.warnings }),
     ...(Object.keys(auditAnnotations).length === 0 ? {} : { auditAnnotations }),
   };
+  return tooLarge === undefined ? { response } : { response, refused: tooLarge.limit };
 }

@@ -2,8 +2,8 @@
  * The enforcement boundary: the engine's raw results in (what audits and reports see), what the API server
  * enforces out (kubewarden style: the mode is applied here and nowhere else).
  *
- * - `fail` (action deny): one denial line per violation.
- * - `warn` with action warn: one warning per violation; with action audit: one audit annotation per policy.
+ * - `fail` (action deny): one denial line per violation, within the bounds of src/admission/limits.ts.
+ * - `warn` with action warn: one warning per violation (at most MAX_WARNINGS); with action audit: one audit annotation per policy.
  * - `error`: never denies. A rule that crashes fails open for that policy only, so one broken rule cannot block
  *   every StatefulSet in the cluster; it becomes a warning, and the webhook logs and counts it.
  * - `skip` because of an honoured exemption: the `exempted` audit annotation.
@@ -13,7 +13,8 @@
  * a second slash, so `exempted` from the webhook `validate.stateguard.io` reads `validate.stateguard.io/exempted`.
  */
 import type { PolicyResult } from '../policy/index.ts';
-import { auditValue, capWarnings, denialLine, findingWarning, warningLine } from './messages.ts';
+import { MAX_DENIAL_LINES, MESSAGE_MAX_BYTES } from './limits.ts';
+import { auditValue, BoundedLines, denialLine, findingWarning, MAX_WARNINGS, warningLine } from './messages.ts';
 
 export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt';
 
@@ -28,8 +29,8 @@ export interface Enforcement {
 }
 
 export function enforce(results: readonly PolicyResult[]): Enforcement {
-  const denials: string[] = [];
-  const warnings: string[] = [];
+  const denials = new BoundedLines(MAX_DENIAL_LINES, MESSAGE_MAX_BYTES, 'violations');
+  const warnings = new BoundedLines(MAX_WARNINGS, Number.POSITIVE_INFINITY, 'warnings');
   const auditAnnotations: Record<string, string> = {};
   const findings: Record<string, FindingAction> = {};
   const exempted: string[] = [];
@@ -41,17 +42,19 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
     switch (action) {
       case 'deny': {
         const note = result.exemption?.honoured === false ? result.reason : undefined;
-        denials.push(...result.violations.map((violation) => denialLine(result.policy, violation, note)));
+        for (const violation of result.violations) denials.add(() => denialLine(result.policy, violation, note));
+        denials.skip(result.omittedViolations ?? 0);
         break;
       }
       case 'warn':
-        warnings.push(...result.violations.map((violation) => findingWarning(result.policy, violation)));
+        for (const violation of result.violations) warnings.add(() => findingWarning(result.policy, violation));
+        warnings.skip(result.omittedViolations ?? 0);
         break;
       case 'audit':
         auditAnnotations[result.policy] = auditValue(result.violations.map((violation) => `${violation.path}: ${violation.message}`));
         break;
       case 'error':
-        warnings.push(warningLine(`[${result.policy}] not enforced, the rule failed: ${result.reason ?? 'unknown error'}`));
+        warnings.add(() => warningLine(`[${result.policy}] not enforced, the rule failed: ${result.reason ?? 'unknown error'}`));
         break;
       case 'exempt':
         exempted.push(result.policy);
@@ -60,7 +63,7 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
     }
   }
   if (exempted.length > 0) auditAnnotations[EXEMPTED_ANNOTATION] = auditValue([`${exempted.join(',')}: ${exemptionReason}`]);
-  return { denials, warnings: capWarnings(warnings), auditAnnotations, findings };
+  return { denials: denials.lines(), warnings: warnings.lines(), auditAnnotations, findings };
 }
 
 function findingAction(result: PolicyResult): FindingAction | undefined {

@@ -1,5 +1,6 @@
 /** How findings read where the API server shows them: single lines, bounded in length and number. */
 import type { Violation } from '../policy/index.ts';
+import { DENIAL_LINE_MAX_CHARS } from './limits.ts';
 
 /**
  * The AdmissionResponse contract asks for 120 characters "if possible" and says warnings over 256 characters may be
@@ -14,7 +15,7 @@ const AUDIT_VALUE_MAX_CHARS = 1024;
 
 /** `[policy] path: message (fix: …)`, one per denying violation (gatekeeper style). */
 export function denialLine(policy: string, violation: Violation, note?: string): string {
-  return oneLine(`[${policy}] ${violation.path}: ${violation.message} (fix: ${violation.fix})${note === undefined ? '' : ` [${note}]`}`);
+  return oneLine(`[${policy}] ${violation.path}: ${violation.message} (fix: ${violation.fix})${note === undefined ? '' : ` [${note}]`}`, DENIAL_LINE_MAX_CHARS);
 }
 
 export function warningLine(text: string): string {
@@ -31,10 +32,53 @@ export function auditValue(parts: readonly string[]): string {
   return oneLine(parts.join('; '), AUDIT_VALUE_MAX_CHARS);
 }
 
-export function capWarnings(warnings: readonly string[]): readonly string[] {
-  if (warnings.length <= MAX_WARNINGS) return warnings;
-  const shown = warnings.slice(0, MAX_WARNINGS - 1);
-  return [...shown, warningLine(`[stateguard] ${warnings.length - shown.length} more warnings not shown; stateguard review lists every finding`)];
+/** Room kept for the closing "N more … not shown" line. */
+const SUMMARY_RESERVE_BYTES = 160;
+
+/**
+ * Lines up to a count and a byte budget (newline-joined); past either, lines are only counted, never built, and the
+ * last line says how many were left out. What a hostile object can make grows with its size; this does not.
+ */
+export class BoundedLines {
+  readonly #maxLines: number;
+  readonly #maxBytes: number;
+  readonly #what: string;
+  readonly #lines: string[] = [];
+  #bytes = 0;
+  #left = 0;
+
+  constructor(maxLines: number, maxBytes: number, what: string) {
+    this.#maxLines = maxLines;
+    this.#maxBytes = maxBytes;
+    this.#what = what;
+  }
+
+  add(line: () => string): void {
+    if (this.#left > 0 || this.#lines.length >= this.#maxLines) {
+      this.#left++;
+      return;
+    }
+    const text = line();
+    const bytes = Buffer.byteLength(text) + 1;
+    if (this.#bytes + bytes > this.#maxBytes - SUMMARY_RESERVE_BYTES) {
+      this.#left++;
+      return;
+    }
+    this.#lines.push(text);
+    this.#bytes += bytes;
+  }
+
+  /** Counts lines that were never offered (violations the engine only counted). */
+  skip(count: number): void {
+    this.#left += count;
+  }
+
+  lines(): readonly string[] {
+    if (this.#left === 0) return this.#lines;
+    const shown = this.#lines.slice(0, this.#maxLines - 1);
+    const left = this.#left + this.#lines.length - shown.length;
+    return [...shown, warningLine(`[stateguard] ${left} more ${this.#what} not shown; run stateguard review on the manifest for more`)];
+  }
 }
 
 /** Runs of whitespace and control characters (newlines included) become one space; past `max` characters, an ellipsis. */

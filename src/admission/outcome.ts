@@ -1,6 +1,7 @@
 /** What one admission request ended in: the AdmissionReview to send, and what the webhook logs and counts. */
 import type { PolicyResult } from '../policy/index.ts';
 import type { FindingAction } from './enforce.ts';
+import type { Limit } from './limits.ts';
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionResponse, type AdmissionReviewResponse, type Review } from './types.ts';
 
 /** `ignore`: a request the webhook rules should not have sent, allowed with a warning. */
@@ -10,6 +11,8 @@ export interface AdmissionOutcome {
   readonly review: Review;
   readonly response: AdmissionReviewResponse;
   readonly decision: Decision;
+  /** Set when the request was denied because it is past a limit (README "Limits"), not for a policy's finding. */
+  readonly refused?: Limit;
   readonly findings: Readonly<Record<string, FindingAction>>;
   /** Mutators whose defaults are in the patch. */
   readonly mutators: readonly string[];

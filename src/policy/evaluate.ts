@@ -4,6 +4,7 @@ import type { CheckContext } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
 import type { PolicySet } from './compile.ts';
 import { StateguardError } from './errors.ts';
+import { assertEvaluable, MAX_VIOLATIONS_PER_POLICY } from './limits.ts';
 import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
@@ -29,6 +30,7 @@ export function targetOf(object: unknown): Target {
 
 export function evaluate(set: PolicySet, request: EvaluationRequest, options: EvaluateOptions = {}): Evaluation {
   const target = targetOf(request.object);
+  assertEvaluable(request);
   const object = request.object as JsonObject;
   const settings = options.actions ?? DEFAULT_ACTION_SETTINGS;
   const namespace = request.namespace ?? (asString(asObject(object['metadata'])['namespace']) ?? 'default');
@@ -94,6 +96,7 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
   const validate = policy.validate;
   if (validate === undefined) return resultOf(policy, action, 'pass', []);
   let violations: readonly Violation[];
+  let found: number;
   try {
     if (validate.check !== undefined) {
       const check = CHECKS.get(validate.check);
@@ -113,11 +116,12 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
         const skipped = outcome as { skip: Skip; reason: string };
         return resultOf(policy, action, 'skip', [], skipped.reason, { skip: skipped.skip });
       }
-      violations = outcome;
+      found = outcome.length;
+      violations = found > MAX_VIOLATIONS_PER_POLICY ? outcome.slice(0, MAX_VIOLATIONS_PER_POLICY) : outcome;
     } else {
       const schema = set.schemas.get(policy.id);
       if (schema === undefined) throw new Error('schema rule was not compiled');
-      violations = runSchemaRule(validate, schema, base.object);
+      ({ violations, found } = runSchemaRule(validate, schema, base.object, MAX_VIOLATIONS_PER_POLICY));
     }
   } catch (error) {
     return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -126,8 +130,9 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
     : claim.refusal === 'no-reason' ? 'exemption not honoured: it gives no reason'
     : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`;
   const extra = claim === undefined ? {} : { exemption: claim };
+  const omitted = found - violations.length;
   if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured, extra);
-  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured, extra);
+  return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured, omitted > 0 ? { ...extra, omittedViolations: omitted } : extra);
 }
 
 /** The exemption the object claims for this policy, if any, with whether it is honoured and why not. */
@@ -137,7 +142,7 @@ function claimOf(exemption: Exemption | undefined, id: string): ExemptionClaim |
   return { reason: exemption.reason, honoured: false, refusal: exemption.reason === '' ? 'no-reason' : 'namespace-not-allowed' };
 }
 
-function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption'> = {}): PolicyResult {
+function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption' | 'omittedViolations'> = {}): PolicyResult {
   return {
     policy: policy.id, category: policy.category, severity: policy.severity, action, result, violations,
     ...extra,

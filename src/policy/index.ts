@@ -11,4 +11,5 @@ export { CHECKS } from './checks/index.ts';
 export { MUTATORS } from './mutators/index.ts';
 export { escapePointer } from './diff.ts';
 export { isObject } from './object-path.ts';
+export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_POLICY, shapeProblem, unevaluable, type ShapeProblem, type Unevaluable } from './limits.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';

@@ -55,9 +55,17 @@ function runAll(policies: readonly Policy[], object: JsonObject, request: Evalua
   return { draft, acted, errors };
 }
 
-/** Records on the StatefulSet's own metadata which mutators acted (merged with an earlier stamp). */
+/**
+ * Records on the StatefulSet's own metadata which mutators acted (merged with an earlier stamp). Not when metadata
+ * or its annotations hold something other than an object: that is the user's value, never overwritten.
+ */
 function stamp(draft: JsonObject, acted: readonly string[]): void {
+  if (!canHoldObject(draft['metadata']) || !canHoldObject(asObject(draft['metadata'])['annotations'])) return;
   const annotations = ensureObject(ensureObject(draft, 'metadata'), 'annotations');
   const previous = typeof annotations[MUTATED_ANNOTATION] === 'string' ? annotations[MUTATED_ANNOTATION].split(',') : [];
   annotations[MUTATED_ANNOTATION] = [...new Set([...previous, ...acted].filter((id) => id !== ''))].sort().join(',');
+}
+
+function canHoldObject(value: unknown): boolean {
+  return value === undefined || value === null || isObject(value);
 }

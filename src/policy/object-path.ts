@@ -1,4 +1,5 @@
 /** Field paths as users read them (`spec.template.spec.containers[0].image`) and plain-object access. */
+import { StateguardError } from './errors.ts';
 import type { JsonObject } from './types.ts';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -46,10 +47,16 @@ export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Returns `parent[key]` as an object, creating it when absent (mutators edit drafts this way). */
+/**
+ * Returns `parent[key]` as an object, creating it when absent or null (mutators edit drafts this way). A value of
+ * another type is the user's, and a mutator only adds: it throws, and the mutator is reported as failed.
+ */
 export function ensureObject(parent: JsonObject, key: string): JsonObject {
   const existing = parent[key];
   if (isObject(existing)) return existing;
+  if (existing !== undefined && existing !== null) {
+    throw new StateguardError('ERR_INPUT', `${key} holds ${Array.isArray(existing) ? 'an array' : `a ${typeof existing}`}, not an object; stateguard does not overwrite it`);
+  }
   const created: JsonObject = {};
   parent[key] = created;
   return created;

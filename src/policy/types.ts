@@ -150,6 +150,8 @@ export interface PolicyResult {
   readonly exemption?: ExemptionClaim;
   /** Why a result is skip or error, or why an exemption was not honoured: for people only, never parsed. */
   readonly reason?: string;
+  /** Violations found past MAX_VIOLATIONS_PER_POLICY (src/policy/limits.ts): counted, not listed. */
+  readonly omittedViolations?: number;
 }
 
 export interface PatchOperation {

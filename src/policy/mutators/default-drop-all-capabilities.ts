@@ -16,8 +16,10 @@ export const defaultDropAllCapabilities: Mutator = {
       if (Array.isArray(drop)) {
         if (drop.includes('ALL')) continue;
         drop.push('ALL');
-      } else {
+      } else if (drop === undefined || drop === null) {
         capabilities['drop'] = ['ALL'];
+      } else {
+        continue; // the user's value, of the wrong type: never overwritten
       }
       changed = true;
     }

@@ -1,4 +1,4 @@
-import { asObject, ensureObject, isObject } from '../object-path.ts';
+import { asObject, ensureObject } from '../object-path.ts';
 import { allContainers, existingPodSpec } from '../pod.ts';
 import type { Mutator } from './mutator.ts';
 
@@ -10,7 +10,8 @@ export const defaultSeccompProfile: Mutator = {
   apply({ draft }) {
     const spec = existingPodSpec(draft);
     if (spec === undefined) return false;
-    if (isObject(asObject(spec['securityContext'])['seccompProfile'])) return false;
+    const existing = asObject(spec['securityContext'])['seccompProfile'];
+    if (existing !== undefined && existing !== null) return false;
     if (allContainers(spec).some((ref) => asObject(ref.container['securityContext'])['seccompProfile'] !== undefined)) return false;
     ensureObject(spec, 'securityContext')['seccompProfile'] = { type: 'RuntimeDefault' };
     return true;
