@@ -3,7 +3,7 @@
  * been through the mutating webhook already), with the lookup data and namespace labels known at the time.
  */
 import type { StatefulSetRef } from '../cluster/policy-report-body.ts';
-import { evaluate, type ActionSettings, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
+import { evaluate, unevaluable, type ActionSettings, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
 import type { ReviewItem } from '../report/model.ts';
 
 export interface AuditPolicies {
@@ -28,7 +28,8 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
   // Items of a LIST carry no apiVersion and kind; admission requests do.
   const object = { apiVersion: 'apps/v1', kind: 'StatefulSet', ...stored };
   const labels = view.namespaceLabels?.(ref.namespace);
-  const evaluation = evaluate(policies.set, {
+  const refused = unevaluable({ object });
+  const evaluation = refused !== undefined ? notEvaluated(policies.set, refused.message) : evaluate(policies.set, {
     object,
     operation: 'CREATE',
     namespace: ref.namespace,
@@ -39,4 +40,15 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
     ref,
     item: { file: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },
   };
+}
+
+/**
+ * A stored object past the engine's limits (depth, values, list items) is not judged: every validating policy is an
+ * `error` naming the limit, so the item is never counted clean and its report says why.
+ */
+function notEvaluated(set: PolicySet, why: string): Evaluation {
+  const results = set.policies
+    .filter((p) => p.validate !== undefined && p.targets.includes('StatefulSet') && p.operations.includes('CREATE'))
+    .map((p) => ({ policy: p.id, category: p.category, severity: p.severity, action: p.action, result: 'error' as const, violations: [], reason: `not evaluated: ${why}` }));
+  return { target: 'StatefulSet', results, patch: [], mutators: [], mutated: undefined };
 }

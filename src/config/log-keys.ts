@@ -14,6 +14,8 @@ export const LOG_KEYS = {
   findings: 'findings',
   /** Mutators whose defaults are in the patch. */
   mutated: 'mutated',
+  /** The limit a request was refused for without evaluation: depth | items | values | patch (src/admission/limits.ts). */
+  refused: 'refused',
   durationMs: 'duration_ms',
   /** Problem code of a bad request (src/admission/problems.ts). */
   problem: 'problem',

@@ -54,6 +54,8 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
       out.push(`      ${safe(v.message)}`);
       out.push(`      ${paint('cyan', 'fix:')} ${safe(v.fix)}`);
     }
+    const omitted = result.omittedViolations ?? 0;
+    if (omitted > 0) out.push(`  ${paint(colour, `${MARK[result.result]} ${safe(result.policy)}`)} … and ${omitted} more violation${omitted === 1 ? '' : 's'} (only the first ${result.violations.length} are listed)`);
   }
   const exempted = results.filter((r) => r.skip?.cause === 'exempted');
   for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);

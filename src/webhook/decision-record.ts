@@ -16,6 +16,7 @@ export function decisionRecord(outcome: AdmissionOutcome, durationMs: number): R
     [LOG_KEYS.decision]: outcome.decision,
     [LOG_KEYS.findings]: outcome.findings,
     [LOG_KEYS.mutated]: outcome.mutators,
+    ...(outcome.refused === undefined ? {} : { [LOG_KEYS.refused]: outcome.refused }),
     [LOG_KEYS.durationMs]: Math.round(durationMs * 100) / 100,
   };
 }

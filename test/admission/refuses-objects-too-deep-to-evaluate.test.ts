@@ -66,3 +66,11 @@ test('/mutate: defaults that would take an object past the depth limit are refus
   assert.equal(outcome.response.response.status?.code, 422);
   assert.match(outcome.response.response.status?.message ?? '', /request\.object with the defaults added nests more than/);
 });
+
+test('the decision log line names the limit a refused request is past', async () => {
+  const { decisionRecord } = await import('../../src/webhook/decision-record.ts');
+  const refused = decisionRecord(answer('validate', admissionReview({ ...seed(), extra: nested(MAX_DEPTH + 10) })), 1);
+  assert.equal(refused['refused'], 'depth');
+  assert.equal(refused['decision'], 'deny');
+  assert.equal('refused' in decisionRecord(answer('validate', admissionReview(seed())), 1), false);
+});
