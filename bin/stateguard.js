@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/, after `npm run build`) or, in a checkout, the TypeScript sources directly (Node 24).
+// Runs the compiled CLI (dist/: what the published package ships, built by `npm pack`'s prepack). In a checkout
+// without a build, it runs the TypeScript sources (Node 24 strips types); the package itself never needs them.
 // The version check comes first, in syntax every Node parses: an older Node exits 2 instead of failing obscurely.
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 if (!(nodeMajor >= 24)) {
@@ -8,5 +9,11 @@ if (!(nodeMajor >= 24)) {
 }
 const { existsSync } = await import('node:fs');
 const built = new URL('../dist/cli/main.js', import.meta.url);
-const { main } = await import(existsSync(built) ? built.href : new URL('../src/cli/main.ts', import.meta.url).href);
+const source = new URL('../src/cli/main.ts', import.meta.url);
+const entry = existsSync(built) ? built : existsSync(source) ? source : undefined;
+if (entry === undefined) {
+  process.stderr.write('stateguard: this installation has no dist/cli/main.js: reinstall the package (or run `npm run build` in a checkout)\n');
+  process.exit(2);
+}
+const { main } = await import(entry.href);
 await main(process.argv.slice(2));

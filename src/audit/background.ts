@@ -8,6 +8,7 @@ import { describeFailure } from '../cluster/cluster-error.ts';
 import type { EventRecorder } from '../cluster/events.ts';
 import type { ClusterLog, Kube } from '../cluster/kube.ts';
 import type { LeaderElector } from '../cluster/leader.ts';
+import type { ReportApi } from '../cluster/policy-report-api.ts';
 import { desiredReport, reportName, type StatefulSetRef } from '../cluster/policy-report-body.ts';
 import { deletePolicyReport, listPolicyReports, reportKey, writePolicyReport, type ExistingReport } from '../cluster/policy-reports.ts';
 import { watchStatefulSets } from '../cluster/statefulsets.ts';
@@ -24,6 +25,8 @@ export interface BackgroundAuditOptions {
   readonly leader: Pick<LeaderElector, 'isLeader' | 'onChange'>;
   readonly intervalMs: number;
   readonly deleteWhenClean: boolean;
+  /** The served PolicyReport version the reports are written as (src/cluster/policy-report-api.ts). */
+  readonly reportApi: ReportApi;
   /** Absent: no Events. */
   readonly events?: EventRecorder;
   readonly log: ClusterLog;
@@ -51,11 +54,11 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
 
   const judge = (state: Active, object: JsonObject): void => {
     const { ref, item } = auditStatefulSet(object, options.policies(), options.view);
-    const desired = desiredReport(ref, item.evaluation, new Date());
+    const desired = desiredReport(ref, item.evaluation, new Date(), options.reportApi.apiVersion);
     const key = reportKey(desired);
     queue.schedule(key, async () => {
       const previous = state.reports.get(key);
-      const { stored } = await writePolicyReport(kube, desired, previous, options.deleteWhenClean);
+      const { stored } = await writePolicyReport(kube, options.reportApi, desired, previous, options.deleteWhenClean);
       if (stored === undefined) state.reports.delete(key);
       else state.reports.set(key, stored);
       const appeared = item.evaluation.results.filter((r) => desired.flagged.includes(r.policy) && !(previous?.flagged ?? []).includes(r.policy));
@@ -70,7 +73,7 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
   const forget = (state: Active, report: { namespace: string; name: string }): void => {
     const key = reportKey(report);
     queue.schedule(key, async () => {
-      await deletePolicyReport(kube, report);
+      await deletePolicyReport(kube, options.reportApi, report);
       state.reports.delete(key);
     });
   };
@@ -88,7 +91,7 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
   };
 
   const activate = async (): Promise<void> => {
-    const reports = await listPolicyReports(kube);
+    const reports = await listPolicyReports(kube, options.reportApi);
     if (active !== undefined || !options.leader.isLeader()) return;
     const statefulSets = watchStatefulSets(kube, { log, ...(options.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: options.watchTimeoutSeconds }) });
     const state: Active = { statefulSets, reports };

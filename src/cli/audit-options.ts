@@ -23,7 +23,7 @@ export function withAuditOptions(command: Command): Command {
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('-n, --namespace <namespace>', 'only this namespace (default: all)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(AUDIT_FORMATS).default('text'))
-    .option('--write-reports', 'write a PolicyReport per StatefulSet (wgpolicyk8s.io/v1alpha2) and delete those of StatefulSets that are gone', false)
+    .option('--write-reports', 'write a PolicyReport per StatefulSet (wgpolicyk8s.io v1alpha2, else v1beta1: what the cluster serves) and delete those of StatefulSets that are gone', false)
     .addOption(new Option('--fail-on <level>', 'exit 1 on deny violations, or also on warnings').choices(FAIL_ON).default('deny'));
 }
 

@@ -2,9 +2,10 @@
 import { pino } from 'pino';
 import { scanCluster } from '../audit/scan.ts';
 import { loadKube } from '../cluster/kube.ts';
+import { chooseReportApi, noReportApiMessage, servedReportVersions, type ReportApi } from '../cluster/policy-report-api.ts';
 import { startLookupCache, type LookupKind, type SyncState } from '../cluster/lookup-cache.ts';
 import { actionSettings, type Config } from '../config/config.ts';
-import type { PolicySet } from '../policy/index.ts';
+import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { formatMarkdown } from '../report/markdown.ts';
 import { exitCode } from '../report/model.ts';
 import { formatOutput } from './output.ts';
@@ -25,6 +26,7 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
     ...(config.cluster.kubeconfig === undefined ? {} : { kubeconfig: config.cluster.kubeconfig }),
     ...(config.cluster.context === undefined ? {} : { context: config.cluster.context }),
   });
+  const reportApi = flags.writeReports ? await writableReportApi(kube) : undefined;
   // For one namespace, its own lists: what a namespaced Role allows (cluster-scoped kinds are tried all the same).
   const cache = startLookupCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
   try {
@@ -35,7 +37,7 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
       view: cache,
       ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
       ...(options.progress ? { onProgress: progress } : {}),
-      ...(flags.writeReports ? { reports: { deleteWhenClean: config.cluster.reportsDeleteWhenClean } } : {}),
+      ...(reportApi === undefined ? {} : { reports: { deleteWhenClean: config.cluster.reportsDeleteWhenClean, api: reportApi } }),
     });
     if (options.progress) io.stderr('\r\u001b[K');
     io.stdout(flags.output === 'markdown' ? formatMarkdown(report, `stateguard audit of ${kube.server}`) : formatOutput({ ...report, apiServer: kube.server }, flags.output, { color: options.color }, set, version));
@@ -45,6 +47,14 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
   } finally {
     await cache.stop();
   }
+}
+
+/** --write-reports: the served PolicyReport version, or ERR_CLUSTER saying the cluster has none stateguard writes. */
+async function writableReportApi(kube: ReturnType<typeof loadKube>): Promise<ReportApi> {
+  const served = await servedReportVersions(kube);
+  const api = chooseReportApi(served);
+  if (api === undefined) throw new StateguardError('ERR_CLUSTER', `--write-reports: ${noReportApiMessage(kube.server, served)}`);
+  return api;
 }
 
 /** What the caches could not read, and what that did to the verdicts (the report names each policy concerned). */

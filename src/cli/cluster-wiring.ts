@@ -13,6 +13,7 @@ import { startCertificateManager } from '../cluster/certificates.ts';
 import { describeFailure } from '../cluster/cluster-error.ts';
 import { createEventRecorder } from '../cluster/events.ts';
 import { loadKube } from '../cluster/kube.ts';
+import { chooseReportApi, noReportApiMessage, servedReportVersions } from '../cluster/policy-report-api.ts';
 import { requireNamespace } from '../cluster/own-namespace.ts';
 import { startLeaderElection } from '../cluster/leader.ts';
 import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
@@ -42,6 +43,10 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
     ...(cluster.context === undefined ? {} : { context: cluster.context }),
   });
   await requireNamespace(kube, cluster.namespace);
+  // The PolicyReport CRD is someone else's (or the opt-in component's): write the version it serves, or no reports;
+  // discovered before anything starts, so a failure here leaves nothing running.
+  const servedReports = await servedReportVersions(kube);
+  const reportApi = chooseReportApi(servedReports);
   const log = (component: string): Logger => logger.child({ [LOG_KEYS.component]: component });
   const identity = cluster.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
 
@@ -58,12 +63,13 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
     ...rotationTiming(cluster.certValidityDays * DAY_MS), leader, onCertificate: (certificate) => relay.publish(certificate), log: log('certificates'),
   });
   let policies = auditPolicies(initial);
-  const audit = startBackgroundAudit(kube, {
-    policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, log: log('audit'),
+  if (reportApi === undefined) log('audit').warn(`background audit off: ${noReportApiMessage(kube.server, servedReports)}`);
+  const audit = reportApi === undefined ? undefined : startBackgroundAudit(kube, {
+    policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
     ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
   });
 
-  const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), 'background-audit', ...(cluster.events.enabled ? ['events'] : [])];
+  const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
     server: {
       lookups: { lookup: lookups.lookup, namespaceLabels: (namespace) => lookups.namespaceLabels(namespace) },
@@ -71,11 +77,11 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
       ready: sync.ready,
       onReload(settings) {
         policies = auditPolicies(settings);
-        audit.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));
+        audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));
       },
       summary: {
         [LOG_KEYS.cluster]: {
-          features, reason: access.reason, api: kube.server, identity, lease: `${cluster.namespace}/${cluster.leaseName}`,
+          features, reason: access.reason, api: kube.server, identity, policy_reports: reportApi?.apiVersion ?? 'off', lease: `${cluster.namespace}/${cluster.leaseName}`,
           ...(certificates === undefined ? {} : { certificate_secret: `${cluster.namespace}/${cluster.certSecretName}` }),
         },
       },
@@ -83,7 +89,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
     async stop() {
       sync.stop();
       const steps: readonly [string, () => Promise<void> | undefined][] = [
-        ['the background audit', () => audit.stop()],
+        ['the background audit', () => audit?.stop()],
         ['the certificate manager', () => certificates?.stop()],
         ['the leader election', () => leader.stop()],
         ['the lookup caches', () => lookups.stop()],

@@ -55,7 +55,7 @@ export async function listAll(kube: Kube, path: string, options: ListOptions = {
 }
 
 /** Retries what the API server asks to be retried (429 while a new resource's storage initializes, 503), honouring Retry-After. */
-async function getJsonPatiently<T>(kube: Kube, path: string, query: Readonly<Record<string, string | undefined>>): Promise<T> {
+export async function getJsonPatiently<T>(kube: Kube, path: string, query: Readonly<Record<string, string | undefined>>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await getJson<T>(kube, path, query);

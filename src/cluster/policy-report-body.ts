@@ -1,13 +1,14 @@
 /**
- * The wgpolicyk8s.io/v1alpha2 PolicyReport of one StatefulSet: one result per policy that did not pass (fail, warn,
- * error, skip), messages truncated, so a report stays small however bad the object; a hash of everything but the
- * timestamps, so an unchanged verdict is never rewritten.
+ * The wgpolicyk8s.io PolicyReport of one StatefulSet (v1alpha2 or v1beta1, whichever the cluster serves: the body is
+ * the same): one result per policy, passes included (Policy Reporter counts results, not the summary), each with
+ * `rule` (the policy id: a stateguard policy is one rule); messages truncated, so a report stays small however bad
+ * the object (at most one result per policy in force); a hash of everything but the timestamps, so an unchanged
+ * verdict is never rewritten.
  */
 import { createHash } from 'node:crypto';
 import type { Evaluation, JsonObject, PolicyResult, Result } from '../policy/index.ts';
 import { flaggedResults } from '../report/model.ts';
 
-export const REPORT_API_VERSION = 'wgpolicyk8s.io/v1alpha2';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stateguard' } as const;
 export const VERDICT_ANNOTATION = 'stateguard.io/verdict';
 /** The property of a skipped result that says why (a SkipCause): what makes a refused lookup flagged when read back. */
@@ -23,7 +24,7 @@ export interface DesiredReport {
   readonly namespace: string;
   readonly name: string;
   readonly hash: string;
-  /** Every policy passed: nothing to report. */
+  /** Every policy passed (or was not applicable): nothing flagged. */
   readonly clean: boolean;
   /** Policies with a flagged result (src/report/model.ts): what an Event announces when it is new. */
   readonly flagged: readonly string[];
@@ -42,11 +43,12 @@ export function reportName(statefulSetName: string): string {
   return `${name.slice(0, MAX_NAME - hash.length - 1).replace(/[.-]+$/, '')}-${hash}`;
 }
 
-export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluation, now: Date): DesiredReport {
+/** `apiVersion`: the served PolicyReport version (src/cluster/policy-report-api.ts). */
+export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluation, now: Date, apiVersion: string): DesiredReport {
   const scope = { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: statefulSet.namespace, name: statefulSet.name, uid: statefulSet.uid };
   const summary: Record<Result, number> = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
   for (const result of evaluation.results) summary[result.result]++;
-  const results = evaluation.results.filter((r) => r.result !== 'pass').map(reportResult);
+  const results = evaluation.results.map(reportResult);
   const hash = createHash('sha256').update(JSON.stringify({ scope, summary, results })).digest('hex').slice(0, 16);
   const name = reportName(statefulSet.name);
   const timestamp = { seconds: Math.floor(now.getTime() / 1000), nanos: 0 };
@@ -54,10 +56,10 @@ export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluatio
     namespace: statefulSet.namespace,
     name,
     hash,
-    clean: results.length === 0,
+    clean: evaluation.results.every((r) => r.result === 'pass'),
     flagged: flaggedResults(evaluation.results).map((r) => r.policy),
     body: {
-      apiVersion: REPORT_API_VERSION,
+      apiVersion,
       kind: 'PolicyReport',
       metadata: {
         name,
@@ -80,11 +82,12 @@ function reportResult(result: PolicyResult): JsonObject {
   return {
     source: 'stateguard',
     policy: result.policy,
+    rule: result.policy,
     category: result.category,
     severity: result.severity,
     result: result.result,
     scored: true,
-    message: truncate(result.violations.length > 0 ? result.violations.map((v) => `${v.path}: ${v.message}`).join('\n') : result.reason ?? result.result),
+    message: truncate(result.violations.length > 0 ? result.violations.map((v) => `${v.path}: ${v.message}`).join('\n') : result.reason ?? `${result.policy}: ${result.result}`),
     properties: {
       action: result.action,
       ...(result.skip === undefined ? {} : { [SKIP_PROPERTY]: result.skip.cause }),

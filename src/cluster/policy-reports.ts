@@ -1,9 +1,10 @@
 /** Reading and writing stateguard's PolicyReports: written only when the verdict changed, deleted with their StatefulSet. */
-import { SKIP_CAUSES, StateguardError, type JsonObject, type Result, type SkipCause } from '../policy/index.ts';
+import { SKIP_CAUSES, type JsonObject, type Result, type SkipCause } from '../policy/index.ts';
 import { flaggedResults } from '../report/model.ts';
 import { clusterError, httpStatus } from './cluster-error.ts';
 import type { Kube } from './kube.ts';
 import { listPages } from './list-pages.ts';
+import type { ReportApi } from './policy-report-api.ts';
 import { MANAGED_BY, SKIP_PROPERTY, VERDICT_ANNOTATION, type DesiredReport } from './policy-report-body.ts';
 
 export interface ExistingReport {
@@ -19,7 +20,6 @@ export interface ExistingReport {
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'deleted';
 
-const API = { group: 'wgpolicyk8s.io', version: 'v1alpha2', plural: 'policyreports' } as const;
 const MANAGED_SELECTOR = Object.entries(MANAGED_BY).map(([key, value]) => `${key}=${value}`).join(',');
 
 export function reportKey(report: { readonly namespace: string; readonly name: string }): string {
@@ -27,19 +27,14 @@ export function reportKey(report: { readonly namespace: string; readonly name: s
 }
 
 /** stateguard's reports in a namespace (or all), by reportKey. */
-export async function listPolicyReports(kube: Kube, namespace?: string): Promise<Map<string, ExistingReport>> {
-  const path = `/apis/${API.group}/${API.version}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${API.plural}`;
+export async function listPolicyReports(kube: Kube, api: ReportApi, namespace?: string): Promise<Map<string, ExistingReport>> {
+  const path = `/apis/${api.group}/${api.version}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${api.plural}`;
   const reports = new Map<string, ExistingReport>();
-  try {
-    for await (const page of listPages(kube, path, { labelSelector: MANAGED_SELECTOR })) {
-      for (const item of page.items) {
-        const report = existingReport(item);
-        reports.set(reportKey(report), report);
-      }
+  for await (const page of listPages(kube, path, { labelSelector: MANAGED_SELECTOR })) {
+    for (const item of page.items) {
+      const report = existingReport(item);
+      reports.set(reportKey(report), report);
     }
-  } catch (error) {
-    if (httpStatus(error) !== 404) throw error;
-    throw new StateguardError('ERR_CLUSTER', `${kube.server} serves no PolicyReports: install the CRD (deploy/base/policyreport-crd.yaml)`, { cause: error });
   }
   return reports;
 }
@@ -48,14 +43,14 @@ export async function listPolicyReports(kube: Kube, namespace?: string): Promise
  * Brings the cluster to `desired`: created, replaced when the verdict hash differs, deleted when clean and
  * `deleteWhenClean`. Returns what is stored afterwards, for the next comparison.
  */
-export async function writePolicyReport(kube: Kube, desired: DesiredReport, existing: ExistingReport | undefined, deleteWhenClean: boolean): Promise<{ outcome: WriteOutcome; stored: ExistingReport | undefined }> {
+export async function writePolicyReport(kube: Kube, api: ReportApi, desired: DesiredReport, existing: ExistingReport | undefined, deleteWhenClean: boolean): Promise<{ outcome: WriteOutcome; stored: ExistingReport | undefined }> {
   if (desired.clean && deleteWhenClean) {
     if (existing === undefined) return { outcome: 'unchanged', stored: undefined };
-    await deletePolicyReport(kube, existing);
+    await deletePolicyReport(kube, api, existing);
     return { outcome: 'deleted', stored: undefined };
   }
   if (existing?.hash === desired.hash) return { outcome: 'unchanged', stored: existing };
-  const collection = { ...API, namespace: desired.namespace };
+  const collection = { group: api.group, version: api.version, plural: api.plural, namespace: desired.namespace };
   const target = { ...collection, name: desired.name };
   const replace = async (resourceVersion: string): Promise<ExistingReport> => {
     const body = { ...desired.body, metadata: { ...(desired.body['metadata'] as JsonObject), resourceVersion } };
@@ -78,9 +73,9 @@ export async function writePolicyReport(kube: Kube, desired: DesiredReport, exis
 }
 
 /** Deletes a report; one already gone is fine. */
-export async function deletePolicyReport(kube: Kube, report: { readonly namespace: string; readonly name: string }): Promise<void> {
+export async function deletePolicyReport(kube: Kube, api: ReportApi, report: { readonly namespace: string; readonly name: string }): Promise<void> {
   try {
-    await kube.custom.deleteNamespacedCustomObject({ ...API, namespace: report.namespace, name: report.name });
+    await kube.custom.deleteNamespacedCustomObject({ group: api.group, version: api.version, plural: api.plural, namespace: report.namespace, name: report.name });
   } catch (error) {
     if (httpStatus(error) !== 404) throw clusterError(kube.server, `cannot delete PolicyReport ${reportKey(report)}`, error);
   }

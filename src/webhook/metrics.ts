@@ -1,4 +1,5 @@
 /** Prometheus metrics of one server instance, in a private registry (tests run several servers in one process). */
+import { readFileSync } from 'node:fs';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AdmissionOutcome, Webhook } from '../admission/index.ts';
 
@@ -10,13 +11,34 @@ export interface Metrics {
   observeDecision(webhook: Webhook, outcome: AdmissionOutcome, seconds: number): void;
   /** A bad request (invalid, 4xx) or a fault of the server (error, 5xx). */
   observeRejected(webhook: Webhook, decision: 'invalid' | 'error', seconds: number): void;
-  /** Records when a certificate in use expires; the gauge reports the seconds left at each scrape. */
+  /** Records when a certificate in use expires: as a timestamp, and as the seconds left at each scrape. */
   setCertificateExpiry(certificate: 'serving' | 'client-ca', expiresAt: Date): void;
+  /** A reload of config and policies; `policies`: how many are in force after it (unchanged when it failed). */
+  observeReload(ok: boolean, policies: number): void;
 }
 
-export function createMetrics(): Metrics {
+/** The package version, read once (src/ and dist/ sit at the same depth below package.json). */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** `policies`: how many are in force at start-up. */
+export function createMetrics(policies = 0): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'stateguard_build_info',
+    help: 'Always 1: the stateguard version and the Node.js version it runs on',
+    labelNames: ['version', 'node_version'] as const,
+    registers: [registry],
+  }).set({ version: VERSION, node_version: process.version }, 1);
+  const policiesLoaded = new Gauge({ name: 'stateguard_policies_loaded', help: 'Policies in force (built-in and loaded from policy directories)', registers: [registry] });
+  policiesLoaded.set(policies);
+  const reloads = new Counter({
+    name: 'stateguard_config_reloads_total',
+    help: 'Reloads of config and policies by result (success, failure: the last good set keeps serving)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  for (const result of ['success', 'failure'] as const) reloads.inc({ result }, 0);
   const requests = new Counter({
     name: 'stateguard_admission_requests_total',
     help: 'Admission requests by webhook, operation and decision (allow, deny, patch, ignore, invalid, error)',
@@ -64,6 +86,15 @@ export function createMetrics(): Metrics {
       for (const [certificate, expiresAt] of expiries) this.set({ certificate }, (expiresAt.getTime() - Date.now()) / 1000);
     },
   });
+  new Gauge({
+    name: 'stateguard_certificate_expiration_timestamp_seconds',
+    help: 'When a certificate in use expires, in seconds since the epoch (serving certificate, client CA), as cert-manager exposes it',
+    labelNames: ['certificate'] as const,
+    registers: [registry],
+    collect() {
+      for (const [certificate, expiresAt] of expiries) this.set({ certificate }, Math.floor(expiresAt.getTime() / 1000));
+    },
+  });
 
   return {
     registry,
@@ -78,6 +109,10 @@ export function createMetrics(): Metrics {
     },
     setCertificateExpiry(certificate, expiresAt) {
       expiries.set(certificate, expiresAt);
+    },
+    observeReload(ok, count) {
+      reloads.inc({ result: ok ? 'success' : 'failure' });
+      policiesLoaded.set(count);
     },
   };
 }

@@ -59,7 +59,7 @@ const LISTEN_BACKLOG = 4096;
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
   const { server } = options.initial.config;
-  const metrics = createMetrics();
+  const metrics = createMetrics(options.initial.set.policies.length);
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
 
   let ready = false;
@@ -114,6 +114,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let stopPolicyWatch = watchSources();
   function reload(): ReloadResult {
     const result = store.reload();
+    metrics.observeReload(result.ok, store.settings().set.policies.length);
     if (result.ok) {
       // The new config may name other policy directories or another config file.
       stopPolicyWatch();

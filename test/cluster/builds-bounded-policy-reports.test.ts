@@ -6,6 +6,7 @@ import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 import { statefulSet } from './fixtures.ts';
 
+const V = 'wgpolicyk8s.io/v1alpha2';
 const ref = { namespace: 'shop', name: 'web', uid: '6a3f6a1e-0000-4000-8000-000000000001' };
 const judge = (object: unknown) => evaluate(builtinPolicies(), { object, operation: 'CREATE', namespace: 'shop' }, { validateMutated: false });
 
@@ -20,14 +21,19 @@ test('report names stay valid DNS subdomains of at most 253 characters, distinct
   assert.notEqual(reportName(long), reportName(other));
 });
 
-test('a report lists each policy that did not pass once, with bounded messages, summary counts and its owner', () => {
+test('a report lists each policy once, passes included, with its rule, bounded messages, summary counts and its owner', () => {
   const object = seed();
-  const report = desiredReport(ref, judge(object), new Date('2030-01-01T00:00:00Z'));
-  const body = report.body as { metadata: { ownerReferences: unknown[]; annotations: Record<string, string> }; summary: Record<string, number>; results: { policy: string; result: string; message: string; timestamp: { seconds: number } }[] };
-  const notPassed = judge(object).results.filter((r) => r.result !== 'pass');
-  assert.deepEqual(body.results.map((r) => [r.policy, r.result]), notPassed.map((r) => [r.policy, r.result]));
-  assert.equal(Object.values(body.summary).reduce((a, b) => a + b, 0), judge(object).results.length);
+  const report = desiredReport(ref, judge(object), new Date('2030-01-01T00:00:00Z'), 'wgpolicyk8s.io/v1beta1');
+  const body = report.body as { apiVersion: string; metadata: { ownerReferences: unknown[]; annotations: Record<string, string> }; summary: Record<string, number>; results: { policy: string; rule: string; result: string; message: string; timestamp: { seconds: number } }[] };
+  const all = judge(object).results;
+  assert.equal(body.apiVersion, 'wgpolicyk8s.io/v1beta1');
+  assert.deepEqual(body.results.map((r) => [r.policy, r.result]), all.map((r) => [r.policy, r.result]));
+  assert.ok(body.results.some((r) => r.result === 'pass'), 'the seed passes some policies: Policy Reporter counts them from results');
+  assert.ok(body.results.every((r) => r.rule === r.policy && r.message.length > 0));
+  assert.equal(body.summary['pass'], body.results.filter((r) => r.result === 'pass').length);
+  assert.equal(Object.values(body.summary).reduce((a, b) => a + b, 0), all.length);
   assert.ok(body.results.every((r) => r.message.length <= 1024 && r.timestamp.seconds === 1_893_456_000));
+  assert.ok(JSON.stringify(body).length < all.length * 4 * 1024 + 2048, 'bounded: one result per policy, texts truncated');
   assert.deepEqual(body.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: ref.uid }]);
   assert.equal(body.metadata.annotations['stateguard.io/verdict'], report.hash);
   assert.equal(report.clean, false);
@@ -36,14 +42,14 @@ test('a report lists each policy that did not pass once, with bounded messages, 
 
 test('the verdict hash ignores the time and changes with the verdict and the StatefulSet uid', () => {
   const evaluation = judge(seed());
-  const hash = desiredReport(ref, evaluation, new Date(0)).hash;
-  assert.equal(desiredReport(ref, evaluation, new Date()).hash, hash);
-  assert.notEqual(desiredReport({ ...ref, uid: 'another' }, evaluation, new Date(0)).hash, hash);
-  assert.notEqual(desiredReport(ref, judge(statefulSet('web', 'shop')), new Date(0)).hash, hash);
+  const hash = desiredReport(ref, evaluation, new Date(0), V).hash;
+  assert.equal(desiredReport(ref, evaluation, new Date(), V).hash, hash);
+  assert.notEqual(desiredReport({ ...ref, uid: 'another' }, evaluation, new Date(0), V).hash, hash);
+  assert.notEqual(desiredReport(ref, judge(statefulSet('web', 'shop')), new Date(0), V).hash, hash);
 });
 
 test('a StatefulSet every applicable policy passes is clean', () => {
   const lookup = { storageClass: () => ({}), services: () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }], podDisruptionBudgets: () => [] };
   const evaluation = evaluate(builtinPolicies(), { object: statefulSet('web', 'shop'), operation: 'CREATE', namespace: 'shop', lookup }, { validateMutated: false });
-  assert.equal(desiredReport(ref, evaluation, new Date()).clean, true);
+  assert.equal(desiredReport(ref, evaluation, new Date(), V).clean, true);
 });

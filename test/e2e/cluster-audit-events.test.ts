@@ -12,8 +12,11 @@ import { seed } from '../helpers/seed.ts';
 import { eventually, silentLog, stateguardKubeconfig } from '../cluster/fixtures.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';
 import { writeKubeconfig } from './harness/kubectl.ts';
+import { chooseReportApi, type ReportApi } from '../../src/cluster/policy-report-api.ts';
 
-const CRD = resolve(import.meta.dirname, '../../deploy/base/policyreport-crd.yaml');
+const V1ALPHA2 = chooseReportApi(['v1alpha2']) as ReportApi;
+
+const CRD = resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml');
 const namespace = 'events';
 
 let cluster: Cluster;
@@ -42,7 +45,7 @@ function seedNamed(name: string): Record<string, unknown> {
 function backgroundAudit(kubeconfig: string, log: pino.Logger) {
   const kube = loadKube({ kubeconfig });
   return startBackgroundAudit(kube, {
-    policies: () => ({ set: builtinPolicies(), actions: DEFAULT_ACTION_SETTINGS }), view: {}, intervalMs: 3_600_000, deleteWhenClean: false,
+    policies: () => ({ set: builtinPolicies(), actions: DEFAULT_ACTION_SETTINGS }), view: {}, intervalMs: 3_600_000, deleteWhenClean: false, reportApi: V1ALPHA2,
     leader: { isLeader: () => true, onChange: () => () => undefined },
     events: createEventRecorder(kube, { instance: 'test', maxPerMinute: 60, log }), log,
   });

@@ -13,7 +13,7 @@ import { builtinPolicies } from '../helpers/policies.ts';
 import { silentLog, statefulSet } from '../cluster/fixtures.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';
 
-const CRD = resolve(import.meta.dirname, '../../deploy/base/policyreport-crd.yaml');
+const CRD = resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml');
 const NAMESPACES = 10;
 const PER_NAMESPACE = 100;
 const TOTAL = NAMESPACES * PER_NAMESPACE;

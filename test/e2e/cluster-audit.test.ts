@@ -9,7 +9,7 @@ import { statefulSet } from '../cluster/fixtures.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';
 import { writeKubeconfig } from './harness/kubectl.ts';
 
-const CRD = resolve(import.meta.dirname, '../../deploy/base/policyreport-crd.yaml');
+const CRD = resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml');
 
 let cluster: Cluster;
 
@@ -103,10 +103,13 @@ test('--write-reports writes one PolicyReport per StatefulSet, owned by it, and 
   assert.equal(denied?.scope.uid, uid);
   assert.equal(denied?.summary['fail'], 1);
   assert.equal(denied?.summary['warn'], 1);
-  assert.deepEqual(denied?.results.map((r) => [r.policy, r.result, r.properties['action']]), [['headless-service-exists', 'warn', 'warn'], ['resource-requests-required', 'fail', 'deny']]);
-  assert.match(denied?.results[1]?.message ?? '', /^spec\.template\.spec\.containers\[0\]\.resources\.requests: container "app" requests no cpu/);
-  assert.deepEqual(written.get('shop/clean')?.results, [], 'a clean report lists no results, only the pass count');
-  assert.ok((written.get('shop/clean')?.summary['pass'] ?? 0) > 10);
+  const flagged = denied?.results.filter((r) => r.result !== 'pass');
+  assert.deepEqual(flagged?.map((r) => [r.policy, r.result, r.properties['action']]), [['headless-service-exists', 'warn', 'warn'], ['resource-requests-required', 'fail', 'deny']]);
+  assert.match(flagged?.[1]?.message ?? '', /^spec\.template\.spec\.containers\[0\]\.resources\.requests: container "app" requests no cpu/);
+  const clean = written.get('shop/clean');
+  assert.ok(clean?.results.every((r) => r.result === 'pass'), 'a clean report lists only passes');
+  assert.ok((clean?.summary['pass'] ?? 0) > 10);
+  assert.equal(clean?.results.length, clean?.summary['pass'], 'each pass is a result: Policy Reporter counts results');
 
   const again = audit('--write-reports');
   assert.match(again.stderr, /PolicyReports: 0 created, 0 updated, 3 unchanged, 0 deleted/);
@@ -121,7 +124,7 @@ test('a changed verdict updates the report; a deleted StatefulSet loses it; with
   assert.match(result.stderr, /PolicyReports: 0 created, 1 updated, 1 unchanged, 1 deleted/);
   const remaining = await reports();
   assert.deepEqual([...remaining.keys()].sort(), ['billing/db', 'shop/clean']);
-  assert.deepEqual(remaining.get('billing/db')?.results.map((r) => r.policy), ['headless-service-exists'], 'the PDB now exists; the Service does not');
+  assert.deepEqual(remaining.get('billing/db')?.results.filter((r) => r.result !== 'pass').map((r) => r.policy), ['headless-service-exists'], 'the PDB now exists; the Service does not');
 
   const config = join(cluster.dir, 'delete-when-clean.yaml');
   writeFileSync(config, 'cluster:\n  reportsDeleteWhenClean: true\n');

@@ -16,7 +16,7 @@ import { startCluster, type Cluster } from './harness/cluster.ts';
 import { startStateguard, type Stateguard } from './harness/stateguard.ts';
 import { webhookConfigurations } from './harness/webhooks.ts';
 
-const CRD = resolve(import.meta.dirname, '../../deploy/base/policyreport-crd.yaml');
+const CRD = resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml');
 const REVIEW = readFileSync(resolve(import.meta.dirname, '../../examples/admission-review.json'), 'utf8');
 const namespace = 'legacy';
 const LEASE = { name: 'stateguard-leader', namespace: 'stateguard' };
@@ -91,8 +91,8 @@ async function leader(): Promise<{ leader: Stateguard; follower: Stateguard }> {
 
 /** Each StatefulSet's report in the namespace: the policies of its results. */
 async function reports(): Promise<Map<string, string[]>> {
-  const list = JSON.parse((await kubectl(['get', 'policyreports', '-n', namespace, '-o', 'json'])).stdout) as { items: { scope: { name: string }; results: { policy: string }[] }[] };
-  return new Map(list.items.map((report) => [report.scope.name, report.results.map((r) => r.policy).sort()]));
+  const list = JSON.parse((await kubectl(['get', 'policyreports', '-n', namespace, '-o', 'json'])).stdout) as { items: { scope: { name: string }; results: { policy: string; result: string }[] }[] };
+  return new Map(list.items.map((report) => [report.scope.name, report.results.filter((r) => r.result !== 'pass').map((r) => r.policy).sort()]));
 }
 
 function reportOf(name: string, policies: string[]): Promise<true> {
