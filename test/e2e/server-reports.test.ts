@@ -134,7 +134,7 @@ test('changed policies apply to every report at once: a config change reloads, a
   writeConfig({ 'headless-service-exists': { action: 'off' } });
   await reportOf('before', ['resource-requests-required']);
   await reportOf('audited', ['resource-requests-required']);
-  for (const replica of replicas) await eventually('the reload', async () => ((await replica.logs()).some((line) => line.msg === 'config and policies reloaded') ? true : undefined));
+  for (const replica of replicas) await eventually('the reload', async () => ((await replica.logs()).some((line) => String(line.msg).startsWith('config and policies reloaded')) ? true : undefined));
 });
 
 test('a stopping leader releases the Lease; the other replica leads at once and keeps the reports current', async () => {
