@@ -128,8 +128,10 @@ function parseText(file: string, text: string, set: ManifestSet, explicit: boole
       return;
     }
     if (document.contents === null) return;
-    empty = false;
     const value: unknown = document.toJS({ maxAliasCount: 1000 });
+    // A document of comments only (helm template output) or an explicit null: empty, as kubectl reads it.
+    if (value === null) return;
+    empty = false;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       set.problems.push({ file, line, documentIndex, message: `document ${documentIndex + 1} is not a Kubernetes object (a ${Array.isArray(value) ? 'list' : typeof value})` });
       return;

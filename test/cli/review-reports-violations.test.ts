@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CORPUS_DIR } from '../helpers/corpus.ts';
+import { CORPORA, FIXTURE_CORPUS, corpusSkip } from '../helpers/corpus.ts';
+import { pinnedSummaries } from '../helpers/corpus-verdicts.ts';
 import { runCli } from '../helpers/cli.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
@@ -46,7 +47,20 @@ test('-o sarif is SARIF 2.1.0 with rules and located results', () => {
   assert.equal(failing?.level, 'error');
   assert.equal(run.tool.driver.rules[failing?.ruleIndex ?? -1]?.id, 'storage-class-required');
   assert.match(failing?.locations[0]?.physicalLocation.artifactLocation.uri ?? '', /seed-statefulset\.yaml$/);
-  assert.ok((failing?.locations[0]?.physicalLocation.region.startLine ?? 0) >= 1);
+  // The StatefulSet's first line: line 4 of the seed, after its three comment lines.
+  assert.equal(failing?.locations[0]?.physicalLocation.region.startLine, 4);
+});
+
+test('-o sarif locates a StatefulSet that is not the first document of its file on its own first line', () => {
+  const file = join(FIXTURE_CORPUS.dir, 'zookeeper-host-network-privileged.yaml');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const expected = lines.indexOf('kind: StatefulSet'); // 0-based index of `kind`: the 1-based line of the `apiVersion` before it
+  assert.equal(lines[expected - 1], 'apiVersion: apps/v1');
+  assert.ok(expected > 20, 'the StatefulSet follows a ConfigMap and a Service');
+  const { stdout } = runCli(['review', '-o', 'sarif', file]);
+  const sarif = JSON.parse(stdout) as { runs: { results: { locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+  const starts = new Set(sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.region.startLine));
+  assert.deepEqual([...starts], [expected]);
 });
 
 test('-o junit has one failure per denying policy', () => {
@@ -78,22 +92,39 @@ test('--fix writes the mutated manifest back and keeps comments; a second review
 });
 
 test('multi-document YAML, kind: List and JSON are read; other kinds are skipped and counted', () => {
-  const { stdout } = runCli(['review', join(CORPUS_DIR, 'jaeger-k8s__production-cassandra.yaml'), join(CORPUS_DIR, 'bank-of-anthos__accounts-db.yaml')]);
-  assert.match(stdout, /StatefulSet .*\/cassandra/);
-  assert.match(stdout, /StatefulSet .*\/accounts-db/);
-  assert.match(stdout, /other documents skipped \(\d+ /);
+  const { stdout } = runCli(['review', join(FIXTURE_CORPUS.dir, 'mongo-replica-set-list.yaml'), join(FIXTURE_CORPUS.dir, 'postgres-primary-with-service-and-pdb.yaml')]);
+  assert.match(stdout, /StatefulSet default\/mongo/);
+  assert.match(stdout, /StatefulSet shop\/postgres/);
+  assert.match(stdout, /2 StatefulSets reviewed.*3 other documents skipped \(2 Service, 1 PodDisruptionBudget\)/);
   const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }))] });
   const fromStdin = runCli(['review', '-'], { input: json });
   assert.equal(fromStdin.code, 0);
   assert.match(fromStdin.stdout, /0 StatefulSets reviewed.*1 other document skipped \(1 Service\)/);
 });
 
-test('the whole corpus directory is reviewed without a crash', () => {
-  const { code, stdout, stderr } = runCli(['review', '-o', 'json', CORPUS_DIR]);
-  assert.ok(code === 1 || code === 2, `exit ${code}: ${stderr}`);
-  const report = JSON.parse(stdout) as { summary: { statefulSets: number } };
-  assert.equal(report.summary.statefulSets, 59);
+const NOT_SERVED = /^StatefulSet apiVersion apps\/v1beta[12] is not served by current Kubernetes \(use apps\/v1\); reviewed as apps\/v1$/;
+
+for (const corpus of CORPORA) {
+  test(`the whole ${corpus.id} corpus directory is reviewed: every StatefulSet, the pinned denials, exit 2 for the apps/v1beta notices alone`, corpusSkip(corpus), () => {
+    const { code, stdout, stderr } = runCli(['review', '-o', 'json', corpus.dir]);
+    assert.equal(stderr, '');
+    const report = JSON.parse(stdout) as { summary: { statefulSets: number; denied: number }; problems: { file: string; message: string }[] };
+    assert.equal(report.summary.statefulSets, corpus.statefulSets);
+    const pinnedDenials = Object.values(pinnedSummaries(corpus)).filter((summary) => !summary.startsWith('fail=[]')).length;
+    assert.equal(report.summary.denied, pinnedDenials);
+    // Comment-only and empty documents (helm template output) are no problem; removed API versions are.
+    assert.deepEqual(report.problems.filter((p) => !NOT_SERVED.test(p.message)), []);
+    assert.ok(report.problems.length > 0, 'the corpus holds apps/v1beta StatefulSets');
+    assert.equal(code, 2, 'input problems (the apps/v1beta notices) exit 2');
+  });
+}
+
+test('the fixture corpus without its apps/v1beta files exits 1: denials and no input problems', () => {
+  const files = readdirSync(FIXTURE_CORPUS.dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('legacy-')).map((f) => join(FIXTURE_CORPUS.dir, f));
+  const { code, stdout, stderr } = runCli(['review', '-o', 'json', ...files]);
   assert.equal(stderr, '');
+  assert.deepEqual((JSON.parse(stdout) as { problems: unknown[] }).problems, []);
+  assert.equal(code, 1);
 });
 
 test('policies and explain describe the catalog', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
 import { startLeaderElection, type LeaderElector } from '../../src/cluster/leader.ts';
 import { eventually, silentLog, stateguardKubeconfig } from '../cluster/fixtures.ts';

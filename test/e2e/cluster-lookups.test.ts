@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { loadKube } from '../../src/cluster/kube.ts';
 import { startLookupCache, type LookupCache } from '../../src/cluster/lookup-cache.ts';
 import { evaluate, type Result } from '../../src/policy/index.ts';

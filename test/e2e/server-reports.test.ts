@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
 import { eventually, stateguardKubeconfig, statefulSet } from '../cluster/fixtures.ts';
