@@ -241,10 +241,9 @@ test('without a certificate (its Lease is forbidden, so nobody creates one) the 
     await eventually('the reason in the log', async () => ((await lines()).some((line) => line.msg === 'cannot acquire or renew the leader Lease') ? true : undefined));
     assert.equal((await fetch(`${waiting.metrics_url}/healthz`)).status, 200);
     assert.equal((await fetch(`${waiting.metrics_url}/readyz`)).status, 503);
-    const stoppedAt = performance.now();
+    // stop() sends SIGTERM and escalates to SIGKILL after the grace: exit code 0 means the SIGTERM ended the wait.
     await managed.stop(10_000);
-    assert.equal(managed.exitReason(), 'exit code 0');
-    assert.ok(performance.now() - stoppedAt < 5_000, 'a SIGTERM ends the wait at once');
+    assert.equal(managed.exitReason(), 'exit code 0', 'a SIGTERM ends the wait for a certificate (not the SIGKILL after the grace)');
   } finally {
     await managed.stop(1_000);
   }

@@ -72,3 +72,8 @@ export function loadCorpus(corpus: Corpus = FIXTURE_CORPUS): CorpusEntry[] {
 export function presentCorpora(): Corpus[] {
   return CORPORA.filter((corpus) => !corpus.optional || corpusPresent(corpus));
 }
+
+/** For the benchmarks: the real-world corpus when it is there (their published numbers use it), else the fixture corpus. */
+export function benchCorpus(): Corpus {
+  return corpusPresent(REAL_CORPUS) ? REAL_CORPUS : FIXTURE_CORPUS;
+}
