@@ -5,6 +5,8 @@
 # Each test name ends in "[Kubernetes <minor>]". Exits non-zero if any release failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the npm `node` package, also when this runs outside npm.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 if (($# > 0)); then releases=("$@"); else mapfile -t releases < <(grep -v '^#' test/e2e/cluster/releases | grep .); fi
 scripts/e2e-build.sh "${releases[@]}" || exit 1
