@@ -11,8 +11,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const LCOV = join(ROOT, '.cache', 'coverage', 'lcov.info');
 /** Percent floors per folder; raise them with the coverage, never lower them to make a run pass. */
 const FLOORS: Readonly<Record<string, { lines: number; branches: number; functions: number }>> = {
-  'src/policy': { lines: 95, branches: 85, functions: 95 },
-  'src/admission': { lines: 95, branches: 85, functions: 95 },
+  'src/policy': { lines: 97, branches: 90, functions: 95 },
+  'src/admission': { lines: 98, branches: 92, functions: 98 },
 };
 
 type Counts = { lines: [number, number]; branches: [number, number]; functions: [number, number] };
