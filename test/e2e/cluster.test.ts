@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { test } from './harness/test.ts';
 import { pinnedVersions } from './harness/binaries.ts';
+import { defaultUpdateStrategy } from './harness/api-behaviour.ts';
 import { startCluster } from './harness/cluster.ts';
 import type { Cluster } from './harness/cluster.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
@@ -62,7 +63,8 @@ test('a StatefulSet applied through kubectl is stored and defaulted', async () =
   assert.equal(stored.spec.template.spec.containers[0].image, 'registry.k8s.io/pause:3.10');
   // Filled in by the apiserver's defaulting, not by kubectl.
   assert.equal(stored.spec.podManagementPolicy, 'OrderedReady');
-  assert.deepEqual(stored.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+  // maxUnavailable is defaulted from 1.37 on (harness/api-behaviour.ts).
+  assert.deepEqual(stored.spec.updateStrategy, defaultUpdateStrategy(started().release));
 });
 
 test('a server-side dry run stores nothing', async () => {
