@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadCorpus } from '../test/helpers/corpus.ts';
+import { benchCorpus, loadCorpus } from '../test/helpers/corpus.ts';
 import { seed } from '../test/helpers/seed.ts';
 
 export function admissionReview(object: Record<string, unknown>): string {
@@ -37,7 +37,7 @@ export interface BodySet {
 
 export function bodies(): BodySet {
   const good = parse(readFileSync(resolve(import.meta.dirname, '../policies/tests/good-statefulset.yaml'), 'utf8')) as Record<string, unknown>;
-  const largest = loadCorpus().map((e) => e.object).sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0] ?? good;
+  const largest = loadCorpus(benchCorpus()).map((e) => e.object).sort((a, b) => JSON.stringify(b).length - JSON.stringify(a).length)[0] ?? good;
   const clean = admissionReview(good);
   const violating = admissionReview(seed());
   const large = admissionReview(largest);

@@ -1,7 +1,7 @@
 /** In-process engine throughput: StatefulSet evaluations per second (all built-in policies, mutate + validate), one core. */
 import { loadPolicySet } from '../src/config/read-policies.ts';
 import { evaluate } from '../src/policy/index.ts';
-import { loadCorpus } from '../test/helpers/corpus.ts';
+import { benchCorpus, loadCorpus } from '../test/helpers/corpus.ts';
 
 export interface EngineBench {
   readonly evaluationsPerSecond: number;
@@ -12,7 +12,7 @@ export interface EngineBench {
 
 export function benchEngine(durationMs = 3000, rounds = 3): EngineBench {
   const set = loadPolicySet([]);
-  const corpus = loadCorpus().map((entry) => entry.object);
+  const corpus = loadCorpus(benchCorpus()).map((entry) => entry.object);
   for (let i = 0; i < 2000; i++) evaluate(set, { object: corpus[i % corpus.length], operation: 'CREATE' }); // warm-up
   const rates: number[] = [];
   let total = 0;

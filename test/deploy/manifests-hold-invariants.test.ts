@@ -5,13 +5,14 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { BUNDLE, policyBundle } from '../../scripts/deploy-policies.ts';
+import { kubectlBinary } from '../helpers/kubectl.ts';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; [key: string]: unknown };
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 function render(overlay: string): Obj[] {
-  const text = execFileSync('kubectl', ['kustomize', resolve(ROOT, 'deploy', overlay)], { encoding: 'utf8' });
+  const text = execFileSync(kubectlBinary(), ['kustomize', resolve(ROOT, 'deploy', overlay)], { encoding: 'utf8' });
   return parseAllDocuments(text).map((d) => d.toJS() as Obj).filter(Boolean);
 }
 

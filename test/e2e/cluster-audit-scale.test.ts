@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { stringify } from 'yaml';
 import { scanCluster } from '../../src/audit/scan.ts';
 import { loadKube } from '../../src/cluster/kube.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { startBackgroundAudit, type BackgroundAudit } from '../../src/audit/background.ts';
 import type { AuditPolicies } from '../../src/audit/audit-statefulset.ts';
 import { createEventRecorder } from '../../src/cluster/events.ts';

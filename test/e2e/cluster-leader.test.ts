@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
 import { startLeaderElection, type LeaderElector } from '../../src/cluster/leader.ts';
 import { eventually, silentLog, stateguardKubeconfig } from '../cluster/fixtures.ts';
@@ -27,9 +28,19 @@ function elector(identity: string): LeaderElector {
   return startLeaderElection(kube, { namespace, name: LEASE, identity, ...timing, log: silentLog });
 }
 
+async function lease(): Promise<{ holderIdentity?: string; acquireTime?: unknown; renewTime?: unknown; leaseTransitions?: number }> {
+  return (await kube.coordination.readNamespacedLease({ name: LEASE, namespace })).spec ?? {};
+}
+
 async function holder(): Promise<string> {
-  const lease = await kube.coordination.readNamespacedLease({ name: LEASE, namespace });
-  return lease.spec?.holderIdentity ?? '';
+  return (await lease()).holderIdentity ?? '';
+}
+
+/** Milliseconds since the epoch of a Lease MicroTime (a Date or its RFC 3339 text). */
+function timeOf(value: unknown): number {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(String(value));
+  assert.ok(Number.isFinite(ms), `not a Lease time: ${String(value)}`);
+  return ms;
 }
 
 test('of two electors exactly one leads, and the other takes over when the leader stops', async () => {
@@ -39,21 +50,24 @@ test('of two electors exactly one leads, and the other takes over when the leade
   await eventually('replica-a to lead', () => (a.isLeader() ? true : undefined));
   const b = elector('replica-b');
   try {
-    await new Promise((resolve) => setTimeout(resolve, (timing.leaseDurationSeconds + 1) * 1000));
+    // Wait, by the Lease itself, until replica-a has renewed it for longer than a lease duration after
+    // replica-b started: had it stopped renewing, replica-b would have taken it over by then.
+    const acquired = timeOf((await lease()).acquireTime);
+    await eventually('replica-a to renew across a whole lease duration', async () => (timeOf((await lease()).renewTime) > acquired + (timing.leaseDurationSeconds + 1) * 1000 ? true : undefined), 30_000);
     assert.equal(a.isLeader(), true, 'the leader keeps renewing');
     assert.equal(b.isLeader(), false, 'a renewed Lease is never taken over');
     assert.equal(await holder(), 'replica-a');
 
+    const lastRenewal = timeOf((await lease()).renewTime);
     await a.stop();
     assert.equal(a.isLeader(), false);
     assert.deepEqual(changes, [true, false]);
-    // Released: replica-b need not wait for the lease duration, only for its next try.
-    const startedWaiting = performance.now();
     await eventually('replica-b to take over', () => (b.isLeader() ? true : undefined));
-    assert.ok(performance.now() - startedWaiting < timing.leaseDurationSeconds * 1000, 'taken over before the lease would have expired');
     assert.equal(await holder(), 'replica-b');
-    const lease = await kube.coordination.readNamespacedLease({ name: LEASE, namespace });
-    assert.equal(lease.spec?.leaseTransitions, 1);
+    const taken = await lease();
+    assert.equal(taken.leaseTransitions, 1);
+    // Released: replica-b did not wait for the lease to expire (the Lease's own times, not the test's clock).
+    assert.ok(timeOf(taken.acquireTime) < lastRenewal + timing.leaseDurationSeconds * 1000, `taken over at ${String(taken.acquireTime)}, before the lease renewed at ${new Date(lastRenewal).toISOString()} would have expired`);
   } finally {
     await b.stop();
   }
@@ -68,10 +82,11 @@ test('a Lease held by a replica that stopped renewing is taken over once it expi
   assert.equal(created.code, 0, created.stderr);
   const survivor = elector('survivor');
   try {
-    await new Promise((resolve) => setTimeout(resolve, (timing.leaseDurationSeconds - 1) * 1000));
-    assert.equal(survivor.isLeader(), false, 'not before the lease duration has passed');
     await eventually('the survivor to take over', () => (survivor.isLeader() ? true : undefined));
     assert.equal(await holder(), 'survivor');
+    // Not before the crashed replica's lease expired: the survivor's acquireTime is a lease duration after its last renewal.
+    const taken = await lease();
+    assert.ok(timeOf(taken.acquireTime) >= Date.parse(renewTime) + timing.leaseDurationSeconds * 1000, `taken over at ${String(taken.acquireTime)}, within ${timing.leaseDurationSeconds} s of the last renewal at ${renewTime}`);
   } finally {
     await survivor.stop();
   }

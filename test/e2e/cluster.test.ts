@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { pinnedVersions } from './harness/binaries.ts';
+import { defaultUpdateStrategy } from './harness/api-behaviour.ts';
 import { startCluster } from './harness/cluster.ts';
 import type { Cluster } from './harness/cluster.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
@@ -35,13 +37,15 @@ async function kubectlOk(args: string[], input?: string): Promise<string> {
   return (await started().kubectlOk(args, input === undefined ? {} : { input })).stdout;
 }
 
-test('the apiserver reports the pinned Kubernetes version to a kubectl within the supported skew', async (t) => {
-  const { kubernetes, etcd } = await pinnedVersions();
+test('the apiserver and the kubectl the harness runs are both the pinned Kubernetes release', async (t) => {
+  const { kubernetes, etcd } = pinnedVersions();
   const result = await started().kubectl(['version', '-o', 'json']);
   assert.equal(result.code, 0, result.stderr);
   const { clientVersion, serverVersion } = JSON.parse(result.stdout);
   assert.equal(serverVersion.gitVersion, kubernetes);
-  assert.equal(clientVersion.minor, serverVersion.minor, `the kubectl dispatcher picked client ${clientVersion.gitVersion}`);
+  assert.equal(clientVersion.gitVersion, kubernetes, `kubectl is ${clientVersion.gitVersion}, not the one built from ${kubernetes}`);
+  assert.equal(started().release.kubernetes, kubernetes);
+  assert.match(started().kubectlPath, new RegExp(`/\\.cache/e2e-bin/${kubernetes.replaceAll('.', '\\.')}-`));
   assert.doesNotMatch(result.stderr, /version difference/);
   t.diagnostic(`kube-apiserver ${kubernetes}, etcd ${etcd}, kubectl ${clientVersion.gitVersion}, started in ${started().startupMs} ms`);
 });
@@ -59,7 +63,8 @@ test('a StatefulSet applied through kubectl is stored and defaulted', async () =
   assert.equal(stored.spec.template.spec.containers[0].image, 'registry.k8s.io/pause:3.10');
   // Filled in by the apiserver's defaulting, not by kubectl.
   assert.equal(stored.spec.podManagementPolicy, 'OrderedReady');
-  assert.deepEqual(stored.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+  // maxUnavailable is defaulted from 1.37 on (harness/api-behaviour.ts).
+  assert.deepEqual(stored.spec.updateStrategy, defaultUpdateStrategy(started().release));
 });
 
 test('a server-side dry run stores nothing', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
 import { startCluster, type Cluster } from './harness/cluster.ts';
@@ -32,7 +33,7 @@ after(async () => {
 });
 
 function render(overlay: string): string {
-  return execFileSync('kubectl', ['kustomize', resolve(ROOT, 'deploy', overlay)], { encoding: 'utf8' });
+  return execFileSync(cluster.kubectlPath, ['kustomize', resolve(ROOT, 'deploy', overlay)], { encoding: 'utf8' });
 }
 
 /** Applies, retrying briefly while a just-created CRD or namespace is not yet served. */

@@ -11,7 +11,8 @@ import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleCertificates } from '../../src/cluster/certificate-rotation.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
@@ -240,10 +241,9 @@ test('without a certificate (its Lease is forbidden, so nobody creates one) the 
     await eventually('the reason in the log', async () => ((await lines()).some((line) => line.msg === 'cannot acquire or renew the leader Lease') ? true : undefined));
     assert.equal((await fetch(`${waiting.metrics_url}/healthz`)).status, 200);
     assert.equal((await fetch(`${waiting.metrics_url}/readyz`)).status, 503);
-    const stoppedAt = performance.now();
+    // stop() sends SIGTERM and escalates to SIGKILL after the grace: exit code 0 means the SIGTERM ended the wait.
     await managed.stop(10_000);
-    assert.equal(managed.exitReason(), 'exit code 0');
-    assert.ok(performance.now() - stoppedAt < 5_000, 'a SIGTERM ends the wait at once');
+    assert.equal(managed.exitReason(), 'exit code 0', 'a SIGTERM ends the wait for a certificate (not the SIGKILL after the grace)');
   } finally {
     await managed.stop(1_000);
   }

@@ -4,7 +4,8 @@
  * their warnings disappear from `kubectl apply` — and no admission request makes an API call of its own.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
 import { eventually, stateguardKubeconfig, statefulSet } from '../cluster/fixtures.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compilePolicies, evaluate, StateguardError, type ActionSettings, type EvaluationRequest } from '../../src/policy/index.ts';
+import jsonpatch from 'fast-json-patch';
+import { compilePolicies, escapePointer, evaluate, StateguardError, type ActionSettings, type EvaluationRequest } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -103,9 +104,25 @@ test('an invalid policy names file, line, policy and every schema error', () => 
   assert.throws(() => compilePolicies([{ file: 'r.yaml', text: 'a: [unclosed' }]), (error: unknown) => error instanceof StateguardError && error.details[0]?.startsWith('r.yaml:1: YAML') === true);
 });
 
-test('annotation keys in patch paths are escaped per RFC 6901', () => {
-  const evaluation = evaluate(set, { object: seed(), operation: 'CREATE' });
-  assert.ok(evaluation.patch.some((op) => op.path === '/metadata/annotations' || op.path === '/metadata/annotations/stateguard.io~1mutated'));
+test('annotation keys in patch paths are escaped per RFC 6901: the mutated marker is added beside existing annotations at .../stateguard.io~1mutated', () => {
+  const object = seed();
+  (object['metadata'] as Record<string, unknown>)['annotations'] = { 'example.com/owner': 'team-a', 'odd~key/name': 'kept' };
+  const evaluation = evaluate(set, { object, operation: 'CREATE' });
+  const annotationOps = evaluation.patch.filter((op) => op.path.startsWith('/metadata/annotations'));
+  assert.deepEqual(annotationOps.map((op) => `${op.op} ${op.path}`), ['add /metadata/annotations/stateguard.io~1mutated']);
+  // An independent RFC 6902/6901 implementation reads the escaped path as the key with its slash.
+  const patched = jsonpatch.applyPatch(structuredClone(object), jsonpatch.deepClone(evaluation.patch) as jsonpatch.Operation[], true).newDocument;
+  assert.deepEqual(patched, evaluation.mutated);
+  assert.deepEqual(Object.keys((patched['metadata'] as { annotations: object }).annotations).sort(), ['example.com/owner', 'odd~key/name', 'stateguard.io/mutated']);
+});
+
+test('pointer escaping turns ~ into ~0 before / into ~1, so a key holding "~1" survives a round trip', () => {
+  assert.equal(escapePointer('a~1b/c'), 'a~01b~1c');
+  assert.equal(escapePointer('stateguard.io/mutated'), 'stateguard.io~1mutated');
+  assert.equal(escapePointer(3), '3');
+  const doc = { annotations: { 'a~1b/c': 'old' } };
+  const replaced = jsonpatch.applyPatch(structuredClone(doc), [{ op: 'replace', path: `/annotations/${escapePointer('a~1b/c')}`, value: 'new' }], true).newDocument;
+  assert.deepEqual(replaced, { annotations: { 'a~1b/c': 'new' } });
 });
 
 test('each webhook computes only its half: skipMutation gives no patch, skipValidation no results', () => {

@@ -6,7 +6,7 @@ import type { JsonObject, Operation } from '../../src/policy/index.ts';
 import { MUTATORS } from '../../src/policy/mutators/index.ts';
 import { cloneJson, deepEqual, isObject } from '../../src/policy/object-path.ts';
 import { isWindows, podSpec } from '../../src/policy/pod.ts';
-import { loadCorpus } from '../helpers/corpus.ts';
+import { loadCorpus, presentCorpora } from '../helpers/corpus.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -17,7 +17,7 @@ import { seed } from '../helpers/seed.ts';
  */
 const objects: { name: string; object: JsonObject }[] = [
   { name: 'seed', object: seed() },
-  ...loadCorpus().map((entry) => ({ name: `${entry.file}/${entry.name}`, object: entry.object as JsonObject })),
+  ...presentCorpora().flatMap((corpus) => loadCorpus(corpus).map((entry) => ({ name: `${corpus.id}:${entry.file}/${entry.name}`, object: entry.object as JsonObject }))),
   ...loadCases(findCaseFiles(BUILTIN_POLICY_DIR)).cases
     .filter((c) => isObject(c.request.object) && c.request.object['kind'] === 'StatefulSet')
     .map((c) => ({ name: `${c.policy}: ${c.name}`, object: c.request.object as JsonObject })),

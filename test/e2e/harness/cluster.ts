@@ -9,6 +9,7 @@ import { registerCleanup } from './cleanup.ts';
 import { httpsGet } from './https.ts';
 import { runKubectl, runKubectlOk, writeKubeconfig } from './kubectl.ts';
 import type { KubectlOptions, KubectlResult } from './kubectl.ts';
+import type { Release } from './release.ts';
 import { createCa, createKeyPair, issueServingCert } from './pki.ts';
 import { freeLoopbackPorts } from './ports.ts';
 import { logTail, startProcess } from './processes.ts';
@@ -34,6 +35,10 @@ export interface Cluster {
   pids: { etcd: number; apiserver: number };
   /** From starting etcd to the apiserver's /readyz answering ok. */
   startupMs: number;
+  /** The Kubernetes release of etcd, kube-apiserver and kubectl (test/e2e/cluster/releases). */
+  release: Release;
+  /** kubectl built from that release. */
+  kubectlPath: string;
   kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
   /** As `kubectl`, failing with the command and its stderr unless it exits 0. */
   kubectlOk(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
@@ -94,8 +99,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       dir,
       pids: { etcd: etcd.pid, apiserver: apiserver.pid },
       startupMs,
-      kubectl: (args, kubectlOptions) => runKubectl(kubeconfig, args, kubectlOptions),
-      kubectlOk: (args, kubectlOptions) => runKubectlOk(kubeconfig, args, kubectlOptions),
+      release: binaries.release,
+      kubectlPath: binaries.kubectl,
+      kubectl: (args, kubectlOptions) => runKubectl(binaries.kubectl, kubeconfig, args, kubectlOptions),
+      kubectlOk: (args, kubectlOptions) => runKubectlOk(binaries.kubectl, kubeconfig, args, kubectlOptions),
       async metrics() {
         const response = await get('/metrics');
         if (response.status !== 200) throw new Error(`GET ${server}/metrics answered ${response.status}: ${response.body}`);

@@ -28,10 +28,10 @@ export async function writeKubeconfig(path: string, cluster: { server: string; c
   await writeFile(path, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
 }
 
-/** Runs `kubectl` from PATH (on these machines a dispatcher that picks the client matching the server version). */
-export function runKubectl(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
+/** Runs the kubectl binary at `kubectl` (built from the cluster's own release by scripts/e2e-build.sh, not the one on PATH). */
+export function runKubectl(kubectl: string, kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, ...args], { stdio: 'pipe', timeout: kubectlTimeoutMs });
+    const child = spawn(kubectl, ['--kubeconfig', kubeconfig, ...args], { stdio: 'pipe', timeout: kubectlTimeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -46,8 +46,8 @@ export function runKubectl(kubeconfig: string, args: string[], options: KubectlO
 }
 
 /** As `runKubectl`, failing with the command and its stderr unless it exits 0. */
-export async function runKubectlOk(kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
-  const result = await runKubectl(kubeconfig, args, options);
+export async function runKubectlOk(kubectl: string, kubeconfig: string, args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
+  const result = await runKubectl(kubectl, kubeconfig, args, options);
   if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
   return result;
 }
