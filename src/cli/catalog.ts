@@ -36,7 +36,7 @@ export function explain(set: PolicySet, id: string, configured: Configured = {})
     `default action: ${p.action}    severity: ${p.severity}    operations: ${p.operations.join(', ')}    applies to: ${p.targets.join(', ')}`,
   ];
   if (fromConfig?.action !== undefined) lines.push(`action from the config file: ${fromConfig.action}`);
-  if (p.lookup) lines.push('needs cluster data: skipped offline (stateguard review), evaluated by the webhook from its watched caches');
+  if (p.lookup) lines.push('needs cluster data: the webhook reads its watched caches; stateguard review reads the objects in the same input and --cluster-data, and skips without them');
   if (p.validate !== undefined) {
     lines.push(`rule: ${p.validate.check === undefined ? `JSON Schema${p.validate.forEach === undefined ? '' : ` for each ${p.validate.forEach}`}` : `built-in check ${p.validate.check}`}`);
     lines.push(`fix: ${p.validate.fix}`);

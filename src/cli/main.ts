@@ -61,9 +61,10 @@ export function buildProgram(): Command {
     .option('--diff', 'show the defaults the webhook would inject, as a YAML diff', false)
     .option('--fix', 'write the mutated manifests back (comments kept)', false)
     .addOption(new Option('--fail-on <level>', 'exit 1 on deny violations, or also on warnings').choices(FAIL_ON).default('deny'))
-    .action((paths: string[], flags: PolicyFlags & { output: OutputFormat; diff: boolean; fix: boolean; failOn: FailOn }) => {
+    .option('--cluster-data <path>', 'cluster data for the LOOKUP policies (kubectl get … -o yaml: Services, PodDisruptionBudgets, StorageClasses, LimitRanges, Namespaces); repeatable', (path: string, all: string[] = []) => [...all, path])
+    .action((paths: string[], flags: PolicyFlags & { output: OutputFormat; diff: boolean; fix: boolean; failOn: FailOn; clusterData?: string[] }) => {
       const { config, set } = loadSettings(flags);
-      process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout) }, io, VERSION);
+      process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout), clusterData: flags.clusterData ?? [] }, io, VERSION);
     });
 
   withAuditOptions(withPolicyOptions(program.command('audit')))

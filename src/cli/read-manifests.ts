@@ -35,12 +35,15 @@ export interface SourceFile {
 export type ReadEvent =
   | { readonly kind: 'manifest'; readonly manifest: Manifest }
   | { readonly kind: 'problem'; readonly problem: InputProblem }
-  | { readonly kind: 'skipped'; readonly objectKind: string }
+  /** A document that is not a StatefulSet (not reviewed; LOOKUP data such as Services is taken from it). */
+  | { readonly kind: 'skipped'; readonly objectKind: string; readonly object: Record<string, unknown>; readonly file: string; readonly line: number }
   | { readonly kind: 'source'; readonly source: SourceFile };
 
 export interface ReadOptions {
   /** Keep each file's parsed documents (for --fix); otherwise only the plain objects are kept. */
   readonly keepDocuments: boolean;
+  /** Parse only the inputs whose text matches (a first pass looking for some kinds skips the rest unparsed). */
+  readonly mentions?: RegExp;
 }
 
 const SERVED_API_VERSIONS = new Set(['apps/v1']);
@@ -51,7 +54,7 @@ export const YAML_OPTIONS = { merge: true, uniqueKeys: true, prettyErrors: false
 export function* readManifestStream(paths: readonly string[], stdin: StdinReader, options: ReadOptions = { keepDocuments: false }): Generator<ReadEvent> {
   for (const path of paths) {
     if (path === '-') {
-      yield* fromBytes('<stdin>', stdin(MAX_INPUT_BYTES), true, options.keepDocuments);
+      yield* fromBytes('<stdin>', stdin(MAX_INPUT_BYTES), true, options);
       continue;
     }
     let directory: boolean;
@@ -62,12 +65,12 @@ export function* readManifestStream(paths: readonly string[], stdin: StdinReader
       continue;
     }
     if (!directory) {
-      yield* fromBytes(path, readFileLimited(path), true, options.keepDocuments);
+      yield* fromBytes(path, readFileLimited(path), true, options);
       continue;
     }
     for (const entry of walk(path)) {
       if ('problem' in entry) yield problem({ file: entry.file, message: entry.problem });
-      else yield* fromBytes(entry.file, readFileLimited(entry.file), false, options.keepDocuments);
+      else yield* fromBytes(entry.file, readFileLimited(entry.file), false, options);
     }
   }
 }
@@ -76,7 +79,7 @@ function problem(value: InputProblem): ReadEvent {
   return { kind: 'problem', problem: value };
 }
 
-function* fromBytes(file: string, read: ReadResult, explicit: boolean, keep: boolean): Generator<ReadEvent> {
+function* fromBytes(file: string, read: ReadResult, explicit: boolean, options: ReadOptions): Generator<ReadEvent> {
   if ('refused' in read) {
     yield problem({ file, message: read.refused });
     return;
@@ -85,7 +88,9 @@ function* fromBytes(file: string, read: ReadResult, explicit: boolean, keep: boo
     yield problem({ file, message: file === '<stdin>' ? 'binary data, not YAML or JSON' : 'binary file, not YAML or JSON' });
     return;
   }
-  yield* parseText(file, read.bytes.toString('utf8'), explicit, keep);
+  const text = read.bytes.toString('utf8');
+  if (options.mentions !== undefined && !options.mentions.test(text)) return;
+  yield* parseText(file, text, explicit, options.keepDocuments);
 }
 
 /** Parses one input's text into manifests and problems; `explicit`: named on the command line (empty is an error). */
@@ -152,7 +157,7 @@ function* classify(file: string, line: number, documentIndex: number, itemIndex:
   const object = value as Record<string, unknown>;
   const kind = typeof object['kind'] === 'string' ? object['kind'] : '<no kind>';
   if (kind !== 'StatefulSet') {
-    yield { kind: 'skipped', objectKind: kind };
+    yield { kind: 'skipped', objectKind: kind, object, file, line };
     return;
   }
   const apiVersion = object['apiVersion'];

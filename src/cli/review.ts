@@ -11,6 +11,8 @@ import { yamlDiff } from '../report/yaml-diff.ts';
 import { fixFile } from './fix.ts';
 import { formatOutput, type OutputFormat } from './output.ts';
 import { readManifestStream, type Manifest, type StdinReader } from './read-manifests.ts';
+import type { ReadResult } from './read-sources.ts';
+import { describeSources, LOOKUP_KINDS, ReviewLookups } from './review-lookups.ts';
 
 export interface ReviewOptions {
   readonly output: OutputFormat;
@@ -18,6 +20,8 @@ export interface ReviewOptions {
   readonly fix: boolean;
   readonly failOn: FailOn;
   readonly color: boolean;
+  /** `--cluster-data` files and directories: LOOKUP data beside what the reviewed inputs carry. */
+  readonly clusterData?: readonly string[];
 }
 
 export interface CommandIo {
@@ -41,11 +45,13 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
     if (streaming) report(formatTextProblem(problem, options.color));
     else problems.push(problem);
   };
-  for (const event of readManifestStream(paths, io.stdin, { keepDocuments: options.fix })) {
+  const stdin = onceStdin(io.stdin);
+  const lookups = collectLookups(paths, options.clusterData ?? [], stdin, onProblem);
+  for (const event of readManifestStream(paths, stdin, { keepDocuments: options.fix })) {
     if (event.kind === 'problem') onProblem(event.problem);
     else if (event.kind === 'skipped') tally.skipped[event.objectKind] = (tally.skipped[event.objectKind] ?? 0) + 1;
     else if (event.kind === 'manifest') {
-      const item = evaluateManifest(event.manifest, set, actions, onProblem);
+      const item = evaluateManifest(event.manifest, set, actions, lookups, onProblem);
       if (options.fix) pending.push({ manifest: event.manifest, item });
       if (item === undefined) continue;
       addItem(tally, item);
@@ -69,8 +75,9 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
       }
     }
   }
-  if (streaming) report(formatTextSummary(tally));
-  else report(formatOutput({ items, problems, skipped: tally.skipped }, options.output, { color: options.color }, set, version));
+  const sources = lookups.size > 0 || (options.clusterData ?? []).length > 0 ? lookups.sources() : undefined;
+  if (streaming) report((sources === undefined ? '' : `${terminalSafe(describeSources(sources))}\n`) + formatTextSummary(tally));
+  else report(formatOutput({ items, problems, skipped: tally.skipped, ...(sources === undefined ? {} : { lookups: sources }) }, options.output, { color: options.color }, set, version));
   if (options.fix) {
     const done = [...(written.length > 0 ? [`wrote ${terminalSafe(written.join(', '))}`] : []), ...(stdinChanged ? ['fixed the manifests from stdin'] : [])];
     const stdin = paths.includes('-') ? ` (the manifests from stdin are on stdout${stdinChanged ? '' : ', unchanged'})` : '';
@@ -79,12 +86,40 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
   return exitCodeOf(tally, options.failOn);
 }
 
-function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
+/** Inputs without such a `kind` are not parsed in the first pass (most have only StatefulSets). */
+const MENTIONS_LOOKUP_KIND = new RegExp(`kind["']?\\s*:\\s*["']?(${Object.keys(LOOKUP_KINDS).join('|')})\\b`);
+
+/** Stdin is read once (the first pass collects its lookup objects, the second reviews it). */
+function onceStdin(read: StdinReader): StdinReader {
+  let result: ReadResult | undefined;
+  return (maxBytes) => (result ??= read(maxBytes));
+}
+
+/** First pass: the LOOKUP objects of --cluster-data and of the reviewed inputs (their problems are reported later). */
+function collectLookups(paths: readonly string[], clusterData: readonly string[], stdin: StdinReader, onProblem: (problem: InputProblem) => void): ReviewLookups {
+  const lookups = new ReviewLookups();
+  for (const path of clusterData) {
+    if (path === '-') {
+      onProblem({ file: '-', message: '--cluster-data -: stdin is for the manifests to review; give the cluster data as a file or directory' });
+      continue;
+    }
+    for (const event of readManifestStream([path], stdin)) {
+      if (event.kind === 'problem') onProblem({ ...event.problem, message: `--cluster-data: ${event.problem.message}` });
+      else if (event.kind === 'skipped') lookups.add(event.object, event.file, 'cluster-data');
+    }
+  }
+  for (const event of readManifestStream(paths, stdin, { keepDocuments: false, mentions: MENTIONS_LOOKUP_KIND })) {
+    if (event.kind === 'skipped') lookups.add(event.object, event.file, 'review');
+  }
+  return lookups;
+}
+
+function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, lookups: ReviewLookups, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
   const metadata = (manifest.object['metadata'] ?? {}) as Record<string, unknown>;
   const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
   try {
-    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace }, { actions }) };
+    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file) }, { actions }) };
   } catch (error) {
     onProblem({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
     return undefined;

@@ -30,9 +30,20 @@ export function templateLabels(object: unknown): Record<string, unknown> {
   return asObject(asObject(asObject(asObject(object)['spec'])['template'])['metadata'])['labels'] as Record<string, unknown> ?? {};
 }
 
-/** Windows pods: `os.name: windows`, or pinned to Windows nodes by nodeSelector (older manifests). */
+/**
+ * Windows pods as Pod Security Admission sees them: `os.name: windows` only. PSA exempts those (and no others)
+ * from its Linux-only restricted checks, so a check that exempted more would pass what the API server rejects.
+ */
+export function isWindowsPod(spec: JsonObject): boolean {
+  return asString(asObject(spec['os'])['name']) === 'windows';
+}
+
+/**
+ * Pods that run on Windows nodes: `os.name: windows`, or pinned by nodeSelector (older manifests). Used only to keep
+ * Linux-only mutations off them; checks use isWindowsPod.
+ */
 export function isWindows(spec: JsonObject): boolean {
-  return asString(asObject(spec['os'])['name']) === 'windows' || asObject(spec['nodeSelector'])['kubernetes.io/os'] === 'windows';
+  return isWindowsPod(spec) || asObject(spec['nodeSelector'])['kubernetes.io/os'] === 'windows';
 }
 
 /** Every container of the template: containers, initContainers and (forbidden in templates) ephemeralContainers. */

@@ -9,5 +9,6 @@ export function formatJson(report: ReviewReport): string {
       results: item.evaluation.results, mutators: item.evaluation.mutators, patch: item.evaluation.patch,
     })),
     problems: report.problems,
+    ...(report.lookups === undefined ? {} : { lookups: report.lookups }),
   }, null, 2) + '\n';
 }

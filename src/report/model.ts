@@ -27,6 +27,14 @@ export interface ReviewReport {
   readonly skipped: Readonly<Record<string, number>>;
   /** Set by audit: the items are objects of this API server, and `file` is their API path. */
   readonly apiServer?: string;
+  /** Set by an offline review given cluster data: where each kind of LOOKUP data came from. */
+  readonly lookups?: readonly LookupSource[];
+}
+
+/** One kind of LOOKUP data (`Services`, …) and the inputs that answered lookups of it; none: not known offline. */
+export interface LookupSource {
+  readonly data: string;
+  readonly from: readonly string[];
 }
 
 export const FAIL_ON = ['deny', 'warn'] as const;

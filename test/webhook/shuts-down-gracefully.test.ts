@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, test } from 'node:test';
+import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 import { get, post, type RequestError } from './helpers/https.ts';
 import { admissionReview } from './helpers/reviews.ts';
@@ -44,7 +45,7 @@ test('the startup summary and the try-it hint name the URLs, and SIGHUP reloads'
   const served = await serveProcess(work);
   try {
     const serving = served.records.find((r) => r.msg === 'stateguard serving');
-    assert.equal(serving?.['policies'], 33);
+    assert.equal(serving?.['policies'], builtinPolicies().policies.length);
     assert.equal(serving?.['tls'], 'self-signed');
     await until(() => served.stderr().includes('curl'), 'the try-it hint');
     assert.match(served.stderr(), new RegExp(`curl -s --cacert \\S+ -H 'Content-Type: application/json' --data @examples/admission-review\\.json ${served.admissionUrl}/validate`));

@@ -1,5 +1,6 @@
 /** The registry of built-in checks, by the name policies use in `validate.check`. */
 import type { Check } from './check.ts';
+import { envPlaintextCredentials } from './env-plaintext-credentials.ts';
 import { exemptionReasonRequired } from './exemption-reason-required.ts';
 import { headlessServiceExists } from './headless-service-exists.ts';
 import { imageTagPinned } from './image-tag-pinned.ts';
@@ -10,11 +11,14 @@ import { nameLength } from './name-length.ts';
 import { pdbExists } from './pdb-exists.ts';
 import { podSecurityBaseline } from './pod-security-baseline.ts';
 import { podSecurityRestricted } from './pod-security-restricted.ts';
+import { probesDistinct } from './probes-distinct.ts';
 import { pvcRetentionRetain } from './pvc-retention-retain.ts';
 import { readinessProbeRequired } from './readiness-probe-required.ts';
 import { resourceRequestsRequired } from './resource-requests-required.ts';
 import { scaleDownRetention } from './scale-down-retention.ts';
 import { selectorMatchesTemplate } from './selector-matches-template.ts';
+import { serviceAccountConsistent } from './service-account-consistent.ts';
+import { spreadSelectsOwnPods } from './spread-selects-own-pods.ts';
 import { storageClassExists } from './storage-class-exists.ts';
 import { storageRequestRequired } from './storage-request-required.ts';
 import { templateSanity } from './template-sanity.ts';
@@ -23,10 +27,11 @@ import { volumeClaimMounted } from './volume-claim-mounted.ts';
 export type { Check, CheckContext, CheckOutcome } from './check.ts';
 
 const ALL: readonly Check[] = [
-  exemptionReasonRequired, headlessServiceExists, imageTagPinned, immutableFieldsUnchanged, memoryLimitRequired,
-  minReplicas, nameLength, pdbExists, podSecurityBaseline, podSecurityRestricted, pvcRetentionRetain,
-  readinessProbeRequired, resourceRequestsRequired, scaleDownRetention, selectorMatchesTemplate, storageClassExists,
-  storageRequestRequired, templateSanity, volumeClaimMounted,
+  envPlaintextCredentials, exemptionReasonRequired, headlessServiceExists, imageTagPinned, immutableFieldsUnchanged,
+  memoryLimitRequired, minReplicas, nameLength, pdbExists, podSecurityBaseline, podSecurityRestricted, probesDistinct,
+  pvcRetentionRetain, readinessProbeRequired, resourceRequestsRequired, scaleDownRetention, selectorMatchesTemplate,
+  serviceAccountConsistent, spreadSelectsOwnPods, storageClassExists, storageRequestRequired, templateSanity,
+  volumeClaimMounted,
 ];
 
 export const CHECKS: ReadonlyMap<string, Check> = new Map(ALL.map((check) => [check.name, check]));

@@ -1,5 +1,5 @@
 import { asArray, asObject, child, isObject } from '../object-path.ts';
-import { allContainers, describeContainer, isWindows, podSpec, TEMPLATE_SPEC_PATH } from '../pod.ts';
+import { allContainers, describeContainer, isWindowsPod, podSpec, TEMPLATE_SPEC_PATH } from '../pod.ts';
 import type { JsonObject, Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
 
@@ -28,7 +28,7 @@ export const podSecurityRestricted: Check = {
   run({ object }) {
     const spec = podSpec(object);
     const podSc = asObject(spec['securityContext']);
-    const windows = isWindows(spec);
+    const windows = isWindowsPod(spec);
     const userNamespaces = spec['hostUsers'] === false;
     const out: Violation[] = [];
     restrictedVolumes(spec, out);

@@ -27,6 +27,6 @@ export const storageClassExists: Check = {
         violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
       }
     });
-    return unknown ? missingData(context, 'storageClasses', 'StorageClasses are not synced yet') : violations;
+    return unknown ? missingData(context, 'storageClasses', 'the StorageClass is not known (not synced yet, or not in the cluster data given)') : violations;
   },
 };
