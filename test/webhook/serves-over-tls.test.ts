@@ -38,11 +38,15 @@ function patchOf(response: AdmissionReviewResponse['response']): Operation[] {
   return response.patch === undefined ? [] : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
 }
 
-/** No container or pod sets any securityContext, and the pod is not Windows: every security default applies. */
+/**
+ * No container or pod sets any securityContext, and the pod is not Windows (by `os.name`, or pinned by a
+ * `kubernetes.io/os: windows` nodeSelector, where the Linux-only defaults are not injected): every security default applies.
+ */
 function cleanSlate(object: JsonObject): boolean {
   const pod = ((object['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject;
   const containers = [...((pod['containers'] as JsonObject[] | undefined) ?? []), ...((pod['initContainers'] as JsonObject[] | undefined) ?? [])];
-  return pod['securityContext'] === undefined && (pod['os'] as JsonObject | undefined)?.['name'] !== 'windows' && containers.every((c) => c['securityContext'] === undefined);
+  const windows = (pod['os'] as JsonObject | undefined)?.['name'] === 'windows' || (pod['nodeSelector'] as JsonObject | undefined)?.['kubernetes.io/os'] === 'windows';
+  return pod['securityContext'] === undefined && !windows && containers.every((c) => c['securityContext'] === undefined);
 }
 
 for (const source of CORPORA) test(`every ${source.id} corpus StatefulSet over HTTPS: the patch applies (RFC 6902, independent implementation) to the engine's mutated object, which validates as the engine says and needs no further patch`, corpusSkip(source), async () => {
