@@ -14,8 +14,11 @@ import { logTail, startProcess } from './processes.ts';
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const MAIN = join(repoRoot, 'src', 'cli', 'main.ts');
 const defaultReadyTimeoutMs = 30_000;
-/** Bounded wait after SIGTERM before SIGKILL; the server's own drain deadline is longer, but nothing is in flight here. */
-const stopGraceMs = 10_000;
+/**
+ * Bounded wait after SIGTERM before SIGKILL: the server answers for server.shutdownDrainMs (5 s) after SIGTERM, then
+ * stops its cluster side (at most 5 s); nothing is in flight here, so 20 s is room, not a wait.
+ */
+const stopGraceMs = 20_000;
 const keepDir = process.env.STATEGUARD_E2E_KEEP === '1';
 const LISTENING = /stateguard: admission on (https:\/\/\S+) \(\/validate, \/mutate\); \/healthz, \/readyz, \/metrics on (http:\/\/\S+)/;
 
