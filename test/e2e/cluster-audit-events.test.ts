@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { pino } from 'pino';
 import { startBackgroundAudit } from '../../src/audit/background.ts';
 import { createEventRecorder } from '../../src/cluster/events.ts';

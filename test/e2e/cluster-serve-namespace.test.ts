@@ -1,6 +1,7 @@
 /** `stateguard serve --kubeconfig` whose own namespace (cluster.namespace) does not exist: one clear error, exit 2. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';
 

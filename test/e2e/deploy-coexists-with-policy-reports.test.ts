@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './harness/test.ts';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/cli.ts';
 import { eventually, statefulSet } from '../cluster/fixtures.ts';
