@@ -1,5 +1,5 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
-import { ACTIONS } from '../policy/index.ts';
+import { ACTIONS, NAMESPACE_ACTIONS } from '../policy/index.ts';
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -21,7 +21,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     actionCeiling: { enum: ['deny', 'warn', 'audit'] },
-    namespaceActionOverride: { type: 'boolean' },
+    namespaceActions: { enum: [...NAMESPACE_ACTIONS] },
     exemptions: {
       type: 'object',
       additionalProperties: false,

@@ -1,4 +1,4 @@
-/** Enforcement action precedence: policy < config < namespace label < exemption (DESIGN.md §3). */
+/** Enforcement action precedence: policy < config < namespace label (tightens by default) < exemption (DESIGN.md §3). */
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';
 import { asObject, asString } from './object-path.ts';
 import type { Action, ActionSettings, Policy } from './types.ts';
@@ -9,19 +9,26 @@ const STRENGTH: Readonly<Record<Action, number>> = { deny: 3, warn: 2, audit: 1,
 
 export const DEFAULT_ACTION_SETTINGS: ActionSettings = Object.freeze({
   overrides: Object.freeze({}),
-  namespaceOverride: true,
+  namespaceActions: 'tighten',
   exemptionNamespaces: Object.freeze(['*']),
 });
 
-/** The action in force for a policy: the ceiling and the namespace label may only weaken, the label only to warn or audit. */
+const LABEL_ACTIONS: ReadonlySet<string> = new Set<Exclude<Action, 'off'>>(['deny', 'warn', 'audit']);
+
+/**
+ * The action in force for a policy: config overrides the policy's default; the namespace label then tightens it
+ * (or, with `tighten-and-loosen`, also loosens it); the ceiling caps the result. A policy that is off stays off.
+ */
 export function resolveAction(policy: Policy, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
-  const override = settings.overrides[policy.id] ?? policy.action;
+  const configured = settings.overrides[policy.id] ?? policy.action;
+  if (configured === 'off') return 'off';
+  const label = settings.namespaceActions === 'off' ? undefined : namespaceLabels?.[NAMESPACE_ACTION_LABEL];
+  const labelled = label !== undefined && LABEL_ACTIONS.has(label) ? label as Action : undefined;
+  const chosen = labelled === undefined ? configured
+    : STRENGTH[labelled] > STRENGTH[configured] || settings.namespaceActions === 'tighten-and-loosen' ? labelled
+      : configured;
   const ceiling = settings.ceiling ?? 'deny';
-  const configured = override !== 'off' && STRENGTH[override] > STRENGTH[ceiling] ? ceiling : override;
-  if (!settings.namespaceOverride || configured === 'off') return configured;
-  const label = namespaceLabels?.[NAMESPACE_ACTION_LABEL];
-  if ((label === 'warn' || label === 'audit') && STRENGTH[label] < STRENGTH[configured]) return label;
-  return configured;
+  return STRENGTH[chosen] > STRENGTH[ceiling] ? ceiling : chosen;
 }
 
 export interface Exemption {

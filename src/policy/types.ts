@@ -91,12 +91,19 @@ export interface EvaluationRequest {
   readonly lookup?: LookupContext;
 }
 
+/**
+ * What the namespace label `stateguard.io/action` may do: `tighten` (the default: audit → warn → deny only),
+ * `tighten-and-loosen` (an explicit opt-in: the label may also weaken a policy), `off` (the label is ignored).
+ */
+export const NAMESPACE_ACTIONS = ['tighten', 'tighten-and-loosen', 'off'] as const;
+export type NamespaceActions = (typeof NAMESPACE_ACTIONS)[number];
+
 /** How enforcement actions are resolved beyond each policy's default (DESIGN.md §3). */
 export interface ActionSettings {
   /** Config-file overrides per policy id. */
   readonly overrides: Readonly<Record<string, Action>>;
-  /** Whether the namespace label `stateguard.io/action` may weaken enforcement. */
-  readonly namespaceOverride: boolean;
+  /** What the namespace label `stateguard.io/action` may do. */
+  readonly namespaceActions: NamespaceActions;
   /** Namespaces where exemption annotations are honoured; `*` means everywhere. */
   readonly exemptionNamespaces: readonly string[];
   /** The strongest action any policy may take (audit-only installs cap everything at audit). Default deny. */

@@ -5,7 +5,7 @@ import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
 const set = builtinPolicies();
-const everywhere: ActionSettings = { overrides: {}, namespaceOverride: true, exemptionNamespaces: ['*'] };
+const everywhere: ActionSettings = { overrides: {}, namespaceActions: 'tighten', exemptionNamespaces: ['*'] };
 const resultOf = (request: EvaluationRequest, policy: string, actions = everywhere) => evaluate(set, request, { actions }).results.find((r) => r.policy === policy);
 
 function exempting(annotations: Record<string, string>): EvaluationRequest {

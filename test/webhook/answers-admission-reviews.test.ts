@@ -165,26 +165,37 @@ test('an exemption in a namespace where config does not allow them is refused, a
   assert.equal((await review('validate', admissionReview(exempted('legacy'), { namespace: 'sandbox' }))).allowed, true);
 });
 
-test('a namespace labelled stateguard.io/action (from the lookup provider) weakens deny to warn or audit, unless config forbids it', async () => {
-  const labels: Record<string, Record<string, string>> = { legacy: { 'stateguard.io/action': 'warn' }, quiet: { 'stateguard.io/action': 'audit' } };
+test('a namespace labelled stateguard.io/action (from the lookup provider) only tightens by default; loosening is a config opt-in', async () => {
+  const labels: Record<string, Record<string, string>> = { legacy: { 'stateguard.io/action': 'warn' }, quiet: { 'stateguard.io/action': 'audit' }, strict: { 'stateguard.io/action': 'deny' } };
   const lookups = { namespaceLabels: (namespace: string) => labels[namespace] };
   const { review } = await testApp({}, lookups);
+  for (const namespace of ['legacy', 'quiet', 'elsewhere']) {
+    assert.equal((await review('validate', admissionReview(seed(), { namespace }))).allowed, false, `${namespace}: the label cannot loosen deny`);
+  }
+  const tightened = await review('validate', admissionReview(compliantWithoutProbe(), { namespace: 'strict' }));
+  assert.equal(tightened.allowed, false, 'deny tightens the warn policies');
+  assert.match(tightened.status?.message ?? '', /^\[readiness-probe-required\] /m);
 
-  const warned = await review('validate', admissionReview(seed(), { namespace: 'legacy' }));
+  const loosening = await testApp({ namespaceActions: 'tighten-and-loosen' }, lookups);
+  const warned = await loosening.review('validate', admissionReview(seed(), { namespace: 'legacy' }));
   assert.equal(warned.allowed, true);
   assert.ok(warned.warnings?.some((w) => w.startsWith('[storage-class-required] ')));
-  assert.ok(warned.warnings?.some((w) => w.startsWith('[resource-requests-required] ')));
-
-  const audited = await review('validate', admissionReview(seed(), { namespace: 'quiet' }));
+  const audited = await loosening.review('validate', admissionReview(seed(), { namespace: 'quiet' }));
   assert.equal(audited.allowed, true);
   assert.match(audited.auditAnnotations?.['storage-class-required'] ?? '', /^spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName: /);
-  assert.ok(audited.auditAnnotations?.['resource-requests-required'] !== undefined);
   assert.ok(!(audited.warnings ?? []).some((w) => /storage-class-required|resource-requests-required/.test(w)));
 
-  assert.equal((await review('validate', admissionReview(seed(), { namespace: 'elsewhere' }))).allowed, false);
-  const strict = await testApp({ namespaceActionOverride: false }, lookups);
-  assert.equal((await strict.review('validate', admissionReview(seed(), { namespace: 'legacy' }))).allowed, false);
+  const ignored = await testApp({ namespaceActions: 'off' }, lookups);
+  assert.equal((await ignored.review('validate', admissionReview(compliantWithoutProbe(), { namespace: 'strict' }))).allowed, true, 'off: the label is ignored');
 });
+
+/** Passes every deny policy; only warn policies (readiness-probe-required among them) have findings. */
+function compliantWithoutProbe(): JsonObject {
+  const object = compliant();
+  const containers = ((object['spec'] as JsonObject)['template'] as { spec: { containers: JsonObject[] } }).spec.containers;
+  for (const container of containers) delete container['readinessProbe'];
+  return object;
+}
 
 test('a config override to audit records findings as audit annotations instead of warnings', async () => {
   const { review } = await testApp({ policies: { 'readiness-probe-required': { action: 'audit' } } });

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { actionSettings, buildConfig, DEFAULT_CONFIG, type ConfigInput } from '../../src/config/config.ts';
+import { StateguardError } from '../../src/policy/index.ts';
+
+test('by default the namespace label may only tighten', () => {
+  assert.equal(DEFAULT_CONFIG.namespaceActions, 'tighten');
+  assert.equal(actionSettings(buildConfig([])).namespaceActions, 'tighten');
+});
+
+test('the replaced namespaceActionOverride setting is refused, naming its replacement', () => {
+  assert.throws(() => buildConfig([{ namespaceActionOverride: true } as unknown as ConfigInput]), (error: unknown) => {
+    assert.ok(error instanceof StateguardError);
+    assert.equal(error.code, 'ERR_CONFIG');
+    assert.match(error.details.join('\n'), /namespaceActionOverride was replaced by namespaceActions: tighten .*tighten-and-loosen/);
+    return true;
+  });
+  assert.throws(() => buildConfig([{ namespaceActions: 'loosen' } as unknown as ConfigInput]), /config is invalid/);
+});
+
+test('the shipped deploy/ configs never let a namespace label loosen enforcement', () => {
+  for (const file of ['deploy/base/config.yaml', 'deploy/overlays/audit-only/config.yaml']) {
+    const config = buildConfig([parse(readFileSync(file, 'utf8')) as ConfigInput]);
+    assert.notEqual(config.namespaceActions, 'tighten-and-loosen', file);
+  }
+});
