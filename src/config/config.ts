@@ -64,7 +64,11 @@ export interface Config {
   readonly actionCeiling: Exclude<Action, 'off'>;
   /** What the namespace label `stateguard.io/action` may do: tighten (default), tighten-and-loosen (opt-in), off. */
   readonly namespaceActions: NamespaceActions;
-  readonly exemptions: { readonly namespaces: readonly string[] };
+  /**
+   * Exemption annotations (`stateguard.io/exempt`): off unless `annotations` is true; then honoured only where
+   * `namespaces` allows and a SubjectAccessReview says the requesting user may `exempt` the policy.
+   */
+  readonly exemptions: { readonly annotations: boolean; readonly namespaces: readonly string[] };
   readonly server: ServerConfig;
   readonly cluster: ClusterConfig;
   readonly log: { readonly level: string };
@@ -78,7 +82,7 @@ export const DEFAULT_CONFIG: Config = {
   policies: {},
   actionCeiling: 'deny',
   namespaceActions: 'tighten',
-  exemptions: { namespaces: ['*'] },
+  exemptions: { annotations: false, namespaces: ['*'] },
   server: {
     host: '127.0.0.1',
     port: 8443,
@@ -175,7 +179,7 @@ export function buildConfig(layers: readonly ConfigInput[], file?: string): Conf
 export function actionSettings(config: Config): ActionSettings {
   const overrides: Record<string, Action> = {};
   for (const [id, settings] of Object.entries(config.policies)) if (settings.action !== undefined) overrides[id] = settings.action;
-  return Object.freeze({ overrides: Object.freeze(overrides), namespaceActions: config.namespaceActions, exemptionNamespaces: config.exemptions.namespaces, ceiling: config.actionCeiling });
+  return Object.freeze({ overrides: Object.freeze(overrides), namespaceActions: config.namespaceActions, exemptionNamespaces: config.exemptions.namespaces, annotationExemptions: config.exemptions.annotations, ceiling: config.actionCeiling });
 }
 
 /** Settings that were replaced: named with their replacement, rather than a bare "unknown property". */

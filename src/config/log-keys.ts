@@ -14,6 +14,7 @@ export const LOG_KEYS = {
   findings: 'findings',
   /** Mutators whose defaults are in the patch. */
   mutated: 'mutated',
+  exempted: 'exempted',
   durationMs: 'duration_ms',
   /** Problem code of a bad request (src/admission/problems.ts). */
   problem: 'problem',

@@ -25,7 +25,11 @@ export const CONFIG_SCHEMA = {
     exemptions: {
       type: 'object',
       additionalProperties: false,
-      properties: { namespaces: { type: 'array', items: { type: 'string', minLength: 1 } } },
+      properties: {
+        // Honour stateguard.io/exempt annotations at all (then only with a SubjectAccessReview allowing verb exempt).
+        annotations: { type: 'boolean' },
+        namespaces: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
     },
     server: {
       type: 'object',

@@ -56,9 +56,24 @@ export interface Policy {
   readonly mutate?: Mutate;
 }
 
+/** The requesting user, as the AdmissionReview's `request.userInfo` gives it. */
 export interface UserInfo {
   readonly username?: string;
+  readonly uid?: string;
   readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * What the cluster's authoriser (a SubjectAccessReview per policy: verb `exempt` on `statefulsetpolicies.stateguard.io`
+ * named by the policy id, in the object's namespace) said about the requesting user's right to exempt the policies
+ * an object's annotation names. Computed by the webhook (I/O), handed to the engine as data.
+ */
+export interface ExemptionGrant {
+  /** Policy ids the user may exempt. */
+  readonly allowed: readonly string[];
+  /** Policy ids whose question could not be answered (the call failed or was refused), with why: never a grant. */
+  readonly unavailable?: Readonly<Record<string, string>>;
 }
 
 /** The kinds of cluster data LOOKUP policies read. */
@@ -89,6 +104,8 @@ export interface EvaluationRequest {
   readonly userInfo?: UserInfo;
   readonly dryRun?: boolean;
   readonly lookup?: LookupContext;
+  /** Who may exempt what, when an authoriser was asked; absent: nobody could be asked (offline, audit). */
+  readonly exemptionGrant?: ExemptionGrant;
 }
 
 /**
@@ -106,6 +123,11 @@ export interface ActionSettings {
   readonly namespaceActions: NamespaceActions;
   /** Namespaces where exemption annotations are honoured; `*` means everywhere. */
   readonly exemptionNamespaces: readonly string[];
+  /**
+   * Whether exemption annotations (`stateguard.io/exempt`) are honoured at all; then only for the policies the
+   * request's ExemptionGrant allows. Absent: false (the default).
+   */
+  readonly annotationExemptions?: boolean;
   /** The strongest action any policy may take (audit-only installs cap everything at audit). Default deny. */
   readonly ceiling?: Exclude<Action, 'off'>;
 }
@@ -133,8 +155,16 @@ export interface Skip {
   readonly lookup?: LookupData;
 }
 
-/** Why an exemption the object asks for is not honoured. */
-export const EXEMPTION_REFUSALS = ['no-reason', 'namespace-not-allowed'] as const;
+/**
+ * Why an exemption the object asks for is not honoured:
+ * - `exemptions-disabled`: annotation exemptions are off (config `exemptions.annotations`, the default);
+ * - `namespace-not-allowed`: config `exemptions.namespaces` does not list the namespace;
+ * - `no-reason`: no `stateguard.io/exempt-reason`;
+ * - `authorisation-unavailable`: nobody could say whether the user may exempt (offline, audit, a failed or refused
+ *   SubjectAccessReview): never a grant;
+ * - `not-authorised`: the SubjectAccessReview said the requesting user may not `exempt` this policy.
+ */
+export const EXEMPTION_REFUSALS = ['exemptions-disabled', 'namespace-not-allowed', 'no-reason', 'authorisation-unavailable', 'not-authorised'] as const;
 export type ExemptionRefusal = (typeof EXEMPTION_REFUSALS)[number];
 
 /** The object asks to exempt this policy (stateguard.io/exempt): with its reason, and whether it is honoured. */

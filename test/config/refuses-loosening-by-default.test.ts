@@ -26,3 +26,19 @@ test('the shipped deploy/ configs never let a namespace label loosen enforcement
     assert.notEqual(config.namespaceActions, 'tighten-and-loosen', file);
   }
 });
+
+test('annotation exemptions are off by default, and in the shipped deploy/ configs', () => {
+  assert.equal(DEFAULT_CONFIG.exemptions.annotations, false);
+  assert.equal(actionSettings(buildConfig([])).annotationExemptions, false);
+  for (const file of ['deploy/base/config.yaml', 'deploy/overlays/audit-only/config.yaml']) {
+    assert.equal(buildConfig([parse(readFileSync(file, 'utf8')) as ConfigInput]).exemptions.annotations, false, file);
+  }
+});
+
+test('the shipped RBAC lets the server create SubjectAccessReviews, and nothing grants the exempt verb', () => {
+  const rbac = readFileSync('deploy/base/rbac.yaml', 'utf8');
+  const documents = rbac.split(/^---$/m).map((text) => parse(text) as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+  const rules = documents.flatMap((d) => d.rules ?? []);
+  assert.ok(rules.some((r) => r.apiGroups.includes('authorization.k8s.io') && r.resources.includes('subjectaccessreviews') && r.verbs.includes('create')));
+  assert.ok(!rules.some((r) => r.verbs.includes('exempt') || r.verbs.includes('*')));
+});

@@ -36,16 +36,19 @@ test('action precedence: policy default < config override < namespace label (tig
   assert.equal(resultOf(request, 'min-replicas', settings({ 'min-replicas': 'deny' }))?.result, 'pass');
 });
 
-test('an exemption with a reason skips the policy and records why; without a reason it is itself denied', () => {
+test('an exemption with a reason and a grant skips the policy and records why; without a reason it is itself denied', () => {
   const object = seed();
   (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required', 'stateguard.io/exempt-reason': 'JIRA-12: static PVs' };
-  const exempted = resultOf({ object, operation: 'CREATE' }, 'storage-class-required');
+  const enabled = { ...settings(), annotationExemptions: true };
+  const granted = { object, operation: 'CREATE', exemptionGrant: { allowed: ['storage-class-required'] } } as const;
+  const exempted = resultOf(granted, 'storage-class-required', enabled);
   assert.equal(exempted?.result, 'skip');
   assert.match(exempted?.reason ?? '', /JIRA-12/);
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required', settings({}, 'tighten', ['team-a']))?.result, 'fail', 'not honoured outside allowed namespaces');
+  assert.equal(resultOf(granted, 'storage-class-required')?.result, 'fail', 'off by default');
+  assert.equal(resultOf(granted, 'storage-class-required', { ...settings({}, 'tighten', ['team-a']), annotationExemptions: true })?.result, 'fail', 'not honoured outside allowed namespaces');
   (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required' };
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required')?.result, 'fail');
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'exemption-reason-required')?.result, 'fail');
+  assert.equal(resultOf(granted, 'storage-class-required', enabled)?.result, 'fail');
+  assert.equal(resultOf(granted, 'exemption-reason-required', enabled)?.result, 'fail');
 });
 
 test('a check that throws yields error for that policy only', () => {
