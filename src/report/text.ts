@@ -54,6 +54,8 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
       out.push(`      ${safe(v.message)}`);
       out.push(`      ${paint('cyan', 'fix:')} ${safe(v.fix)}`);
     }
+    // A claimed exemption that was not honoured: say why (offline, nobody can verify who may exempt).
+    if (result.exemption?.honoured === false && result.violations.length > 0) out.push(`      ${paint('dim', safe(result.reason ?? ''))}`);
   }
   const exempted = results.filter((r) => r.skip?.cause === 'exempted');
   for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);

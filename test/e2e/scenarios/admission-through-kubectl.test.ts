@@ -308,7 +308,7 @@ test('scaling below min-replicas through statefulsets/scale is denied', async ()
   assert.deepEqual(decision.findings, { 'min-replicas': 'deny' });
 });
 
-test('an exemption with a reason is admitted and recorded; one without a reason is denied', async () => {
+test('an exemption annotation alone is never honoured (annotation exemptions are off by default); one without a reason is denied too', async () => {
   const namespace = 'exemptions';
   await createNamespace(namespace);
   const exempt = (name: string, reason?: string): Json => {
@@ -321,21 +321,16 @@ test('an exemption with a reason is admitted and recorded; one without a reason 
     return object;
   };
 
-  const admitted = await kubectlOk(['apply', '-f', '-'], exempt('legacy', 'OPS-1234: migrating to the fast-ssd class by 2026-12'));
-  assert.match(admitted.stdout, /statefulset\.apps\/legacy created/);
-  const decision = await server().waitForDecision('the exempted StatefulSet', (line) => line.webhook === 'validate' && line.object === `${namespace}/legacy`);
-  assert.equal(decision.decision, 'allow');
-  assert.equal(decision.findings['storage-class-required'], 'exempt');
-  assert.equal(decision.findings['resource-requests-required'], 'exempt');
+  const refused = await kubectl(['apply', '-f', '-'], exempt('legacy', 'OPS-1234: migrating to the fast-ssd class by 2026-12'));
+  const lines = denial(refused.stderr).lines;
+  assert.deepEqual(denial(refused.stderr).policies, ['resource-requests-required', 'storage-class-required']);
+  for (const line of lines) assert.match(line, /\[exemption not honoured: annotation exemptions are off \(config exemptions\.annotations\)\]$/);
+  await assertNotStored(namespace, 'legacy');
 
   const denied = await kubectl(['apply', '-f', '-'], exempt('no-reason'));
   assert.equal(denied.code, 1, denied.stderr);
-  const { lines, policies } = denial(denied.stderr);
-  assert.deepEqual(policies, ['exemption-reason-required', 'resource-requests-required', 'storage-class-required']);
-  assert.match(lines.find((line) => line.startsWith('[exemption-reason-required]')) ?? '', /the exemption from "storage-class-required,resource-requests-required" gives no reason \(fix: add the annotation stateguard\.io\/exempt-reason/);
-  for (const line of lines.filter((l) => !l.startsWith('[exemption-reason-required]'))) {
-    assert.match(line, /\[exemption not honoured: it gives no reason\]$/);
-  }
+  assert.deepEqual(denial(denied.stderr).policies, ['exemption-reason-required', 'resource-requests-required', 'storage-class-required']);
+  assert.match(denial(denied.stderr).lines.find((line) => line.startsWith('[exemption-reason-required]')) ?? '', /the exemption from "storage-class-required,resource-requests-required" gives no reason \(fix: add the annotation stateguard\.io\/exempt-reason/);
   await assertNotStored(namespace, 'no-reason');
 });
 
