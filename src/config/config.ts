@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject, type NamespaceActions } from '../policy/index.ts';
+import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject, type NamespaceActions, type PolicyScope } from '../policy/index.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 export interface ServerConfig {
@@ -59,7 +59,7 @@ export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
   /** Per-policy settings by id: an action override, and params merged over the policy's own. */
-  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject }>>;
+  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject; readonly match?: PolicyScope; readonly exclude?: PolicyScope }>>;
   /** The strongest action any policy may take: `audit` for an audit-only install. */
   readonly actionCeiling: Exclude<Action, 'off'>;
   /** What the namespace label `stateguard.io/action` may do: tighten (default), tighten-and-loosen (opt-in), off. */

@@ -1,5 +1,5 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
-import { ACTIONS, NAMESPACE_ACTIONS } from '../policy/index.ts';
+import { ACTIONS, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -17,6 +17,9 @@ export const CONFIG_SCHEMA = {
           action: { enum: [...ACTIONS] },
           // Validated against the policy's own params schema once the policies are loaded (policy/configure.ts).
           params: { type: 'object' },
+          // Replace the policy's own spec.match / spec.exclude.
+          match: SCOPE_SCHEMA,
+          exclude: SCOPE_SCHEMA,
         },
       },
     },

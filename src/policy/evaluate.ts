@@ -7,6 +7,7 @@ import { StateguardError } from './errors.ts';
 import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
+import { scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
 import type { Action, ActionSettings, Evaluation, EvaluationRequest, ExemptionClaim, JsonObject, Policy, PolicyResult, Skip, Target, Violation } from './types.ts';
 
 export interface EvaluateOptions {
@@ -40,7 +41,21 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     if (claim === undefined) claims.set(id, (claim = claimFor(exemption, id, namespace, settings, request)));
     return claim;
   };
-  const applicable = applicableOf(set, target, request.operation);
+  // Scope (match / exclude) per request: a policy out of scope gives no result at all, so it is never counted as a pass.
+  const facts: ScopeFacts = {
+    namespace,
+    namespaceLabels: request.namespaceLabels,
+    labels: target === 'StatefulSet' ? stringRecord(asObject(object['metadata'])['labels']) : undefined,
+    operation: request.operation,
+    userInfo: request.userInfo,
+  };
+  const scopes = new Map<Policy, ScopeVerdict>();
+  const scopeFor = (policy: Policy): ScopeVerdict => {
+    let scope = scopes.get(policy);
+    if (scope === undefined) scopes.set(policy, (scope = scopeOf(policy, facts)));
+    return scope;
+  };
+  const applicable = applicableOf(set, target, request.operation).filter((policy) => scopeFor(policy).applies);
   const actions = new Map<Policy, Action>();
   const actionOf = (policy: Policy): Action => {
     let action = actions.get(policy);
@@ -71,7 +86,9 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     }
     if (policy.validate === undefined || action === 'off') continue;
     if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
-    results.push(validateOne(set, policy, action, base, claimOf(policy.id)));
+    const result = validateOne(set, policy, action, base, claimOf(policy.id));
+    const scope = scopeFor(policy);
+    results.push(scope.applies && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
 }
@@ -153,4 +170,11 @@ function resultOf(policy: Policy, action: Action, result: PolicyResult['result']
     ...extra,
     ...(reason === undefined ? {} : { reason }),
   };
+}
+
+/** metadata.labels as strings only; {} when there are none. */
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (isObject(value)) for (const [key, item] of Object.entries(value)) if (typeof item === 'string') out[key] = item;
+  return out;
 }

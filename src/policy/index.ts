@@ -11,4 +11,6 @@ export { CHECKS } from './checks/index.ts';
 export { MUTATORS } from './mutators/index.ts';
 export { escapePointer } from './diff.ts';
 export { isObject } from './object-path.ts';
+export { SCOPE_SCHEMA } from './policy-schema.ts';
+export { globMatches, scopeOf, selects, type ScopeFacts, type ScopeVerdict } from './match.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';

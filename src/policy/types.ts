@@ -35,6 +35,28 @@ export interface Mutate {
   readonly params: JsonObject;
 }
 
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+}
+
+/** One `match` or `exclude` block: it holds when every criterion it gives holds (src/policy/match.ts). */
+export interface PolicyScope {
+  /** Namespace names or globs (`team-*`). */
+  readonly namespaces?: readonly string[];
+  readonly namespaceSelector?: LabelSelector;
+  /** Selects StatefulSets by their own labels. */
+  readonly selector?: LabelSelector;
+  readonly operations?: readonly Operation[];
+  /** Usernames or groups, globs allowed: `system:serviceaccount:db-operators:*`, `system:serviceaccounts:ci`, `alice`. */
+  readonly subjects?: readonly string[];
+}
+
+/** The parts of a scope; those whose data was missing are reported as not checked. */
+export const SCOPE_PARTS = ['namespaces', 'namespaceLabels', 'labels', 'operations', 'subjects'] as const;
+export type ScopePart = (typeof SCOPE_PARTS)[number];
+
 export interface Policy {
   readonly id: string;
   readonly file: string;
@@ -54,6 +76,10 @@ export interface Policy {
   readonly enforceInMutatingWebhook: boolean;
   readonly validate?: Validate;
   readonly mutate?: Mutate;
+  /** Only requests this block holds for (absent: all). */
+  readonly match?: PolicyScope;
+  /** Never requests this block holds for. */
+  readonly exclude?: PolicyScope;
 }
 
 /** The requesting user, as the AdmissionReview's `request.userInfo` gives it. */
@@ -185,6 +211,11 @@ export interface PolicyResult {
   readonly skip?: Skip;
   /** Present when the object asks to exempt this policy, honoured (skip) or not (judged as usual). */
   readonly exemption?: ExemptionClaim;
+  /**
+   * Present when the policy has match/exclude criteria whose data was missing (subjects offline, namespace labels
+   * not known): it was evaluated as if it applies, and these parts were not checked.
+   */
+  readonly scope?: { readonly unchecked: readonly ScopePart[] };
   /** Why a result is skip or error, or why an exemption was not honoured: for people only, never parsed. */
   readonly reason?: string;
 }

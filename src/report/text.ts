@@ -59,6 +59,8 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
   }
   const exempted = results.filter((r) => r.skip?.cause === 'exempted');
   for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);
+  const unscoped = results.filter((r) => r.scope !== undefined);
+  if (unscoped.length > 0) out.push(paint('dim', `  ~ ${safe(unscoped.map((r) => `${r.policy} (${r.scope?.unchecked.join(', ')})`).join(', '))}: evaluated as if in scope; those match/exclude parts were not checked (unknown here)`));
   const offline = results.filter((r) => r.skip?.cause === 'no-cluster-data');
   if (offline.length > 0) out.push(paint('dim', `  - ${safe(offline.map((r) => r.policy).join(', '))}: need cluster data, skipped`));
   if (item.evaluation.mutators.length > 0) {

@@ -25,3 +25,12 @@ test('review never honours an exemption annotation, and says why: turned on, nob
   assert.match(text, /exemption not honoured: cannot verify who may exempt offline/);
   assert.match(stdout, /"refusal": ?"authorisation-unavailable"/);
 });
+
+test('review says when a policy scoped by subjects was evaluated as if it applies (subjects are unknown offline)', () => {
+  const config = join(dir, 'scoped.yaml');
+  writeFileSync(config, 'policies:\n  storage-class-required: { exclude: { subjects: ["system:serviceaccount:db-operators:*"] } }\n');
+  const { code, stdout } = runCli(['review', '--config', config, SEED_FILE]);
+  assert.equal(code, 1);
+  assert.match(stdout, /✗ storage-class-required /);
+  assert.match(stdout, /~ storage-class-required \(subjects\): evaluated as if in scope; those match\/exclude parts were not checked/);
+});
