@@ -42,3 +42,12 @@ test('the shipped RBAC lets the server create SubjectAccessReviews, and nothing 
   assert.ok(rules.some((r) => r.apiGroups.includes('authorization.k8s.io') && r.resources.includes('subjectaccessreviews') && r.verbs.includes('create')));
   assert.ok(!rules.some((r) => r.verbs.includes('exempt') || r.verbs.includes('*')));
 });
+
+test('match / exclude per policy in the config file are validated by the same scope schema', () => {
+  assert.equal(buildConfig([{ policies: { 'storage-class-required': { exclude: { subjects: ['system:serviceaccount:db-operators:*'] } } } }]).policies['storage-class-required']?.exclude?.subjects?.[0], 'system:serviceaccount:db-operators:*');
+  assert.throws(() => buildConfig([{ policies: { 'storage-class-required': { match: { users: ['alice'] } } } } as unknown as ConfigInput]), (error: unknown) => {
+    assert.ok(error instanceof StateguardError);
+    assert.match(error.details.join('\n'), /policies\/storage-class-required\/match.*users|users/);
+    return true;
+  });
+});

@@ -253,6 +253,23 @@ function compliantWithoutProbe(): JsonObject {
   return object;
 }
 
+test('a policy excluded for an operator\'s service account does not block it; a human is blocked; nothing is counted for the excluded policy', async () => {
+  const { review, metrics } = await testApp({ policies: { 'storage-class-required': { exclude: { subjects: ['system:serviceaccount:db-operators:*'] } } } });
+  const withRequests = (): JsonObject => {
+    const object = seed();
+    ((object['spec'] as JsonObject)['template'] as { spec: { containers: JsonObject[] } }).spec.containers[0]!['resources'] = { requests: { cpu: '1', memory: '1Gi' } };
+    return object;
+  };
+  const operator = await review('validate', admissionReview(withRequests(), { username: 'system:serviceaccount:db-operators:controller' }));
+  assert.equal(operator.allowed, true, operator.status?.message);
+  const human = await review('validate', admissionReview(withRequests(), { username: 'alice' }));
+  assert.equal(human.allowed, false);
+  assert.match(human.status?.message ?? '', /^\[storage-class-required\] /m);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^stateguard_policy_results_total\{policy="storage-class-required",result="fail",action="deny"\} 1$/m);
+  assert.doesNotMatch(text, /policy="storage-class-required",result="pass"/);
+});
+
 test('a config override to audit records findings as audit annotations instead of warnings', async () => {
   const { review } = await testApp({ policies: { 'readiness-probe-required': { action: 'audit' } } });
   const response = await review('validate', admissionReview(seed()));
