@@ -5,7 +5,9 @@
  * - `dev` may create StatefulSets in `tenant` and nothing more: no annotation and no namespace label gets a
  *   violating StatefulSet in;
  * - `lead` is granted `exempt` on `statefulsetpolicies.stateguard.io/storage-class-required` by a Role: that
- *   policy, and only that one, can be exempted.
+ *   policy, and only that one, can be exempted;
+ * - `resource-requests-required` excludes the subjects `system:serviceaccount:db-operators:*`: the operator's
+ *   service account is not blocked by it, a human is.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -39,9 +41,16 @@ before(async () => {
     binding('statefulset-writer', ['dev', 'lead']),
     role('exempt-storage-class', [{ apiGroups: ['stateguard.io'], resources: ['statefulsetpolicies'], resourceNames: ['storage-class-required'], verbs: ['exempt'] }]),
     binding('exempt-storage-class', ['lead']),
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'operator-writes', namespace: NAMESPACE },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'statefulset-writer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'controller', namespace: 'db-operators' }],
+    },
   ];
   await kubectlOk(['apply', '-f', '-'], { apiVersion: 'v1', kind: 'List', items: rbac });
-  stateguard = await startStateguard({ config: { exemptions: { annotations: true } }, kubeconfig: cluster.kubeconfig });
+  // The operator's service accounts are out of scope of resource-requests-required (it sets requests itself later).
+  const config = { exemptions: { annotations: true }, policies: { 'resource-requests-required': { exclude: { subjects: ['system:serviceaccount:db-operators:*'] } } } };
+  stateguard = await startStateguard({ config, kubeconfig: cluster.kubeconfig });
   await registerWebhooks(cluster, stateguard);
 });
 
@@ -140,4 +149,22 @@ test('a user granted exempt on one policy by a Role can exempt that policy, and 
   const denied = denialLines(await kubectl(['apply', '-f', '-', '--as', 'dev'], exempting('copycat', 'storage-class-required', withRequests)));
   assert.match(denied.join('\n'), /^\[storage-class-required\] .*\[exemption not honoured: dev may not exempt storage-class-required /m);
   await assertNotStored('copycat');
+});
+
+test('an operator\'s service account excluded by a policy\'s exclude is not blocked by that policy; a human is', async () => {
+  const withClass = (name: string): Json => {
+    const object = exempting(name, '');
+    delete object['metadata'].annotations;
+    object['spec'].volumeClaimTemplates[0].spec.storageClassName = 'standard';
+    return object;
+  };
+  const operator = await kubectl(['apply', '-f', '-', '--as', 'system:serviceaccount:db-operators:controller'], withClass('operated'));
+  assert.equal(operator.code, 0, operator.stderr);
+  const decision = await stateguard!.waitForDecision('the operator\'s StatefulSet', (line) => line.webhook === 'validate' && line.object === `${NAMESPACE}/operated`);
+  assert.equal(decision.decision, 'allow');
+  assert.equal(decision.findings['resource-requests-required'], undefined, 'out of scope: no result at all');
+
+  const lines = denialLines(await kubectl(['apply', '-f', '-', '--as', 'dev'], withClass('by-hand')));
+  assert.deepEqual(lines.map((line) => /^\[([a-z-]+)\]/.exec(line)?.[1]), ['resource-requests-required']);
+  await assertNotStored('by-hand');
 });
