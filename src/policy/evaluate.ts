@@ -42,7 +42,9 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     return claim;
   };
   // Scope (match / exclude) per request: a policy out of scope gives no result at all, so it is never counted as a pass.
-  const facts: ScopeFacts = {
+  // Sets without any scoped policy (the built-ins) skip this entirely: nothing is allocated per request for it.
+  const scoped = hasScopes(set);
+  const facts: ScopeFacts | undefined = !scoped ? undefined : {
     namespace,
     namespaceLabels: request.namespaceLabels,
     labels: target === 'StatefulSet' ? stringRecord(asObject(object['metadata'])['labels']) : undefined,
@@ -50,12 +52,14 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     userInfo: request.userInfo,
   };
   const scopes = new Map<Policy, ScopeVerdict>();
-  const scopeFor = (policy: Policy): ScopeVerdict => {
+  const scopeFor = (policy: Policy): ScopeVerdict | undefined => {
+    if (facts === undefined) return undefined;
     let scope = scopes.get(policy);
     if (scope === undefined) scopes.set(policy, (scope = scopeOf(policy, facts)));
     return scope;
   };
-  const applicable = applicableOf(set, target, request.operation).filter((policy) => scopeFor(policy).applies);
+  const all = applicableOf(set, target, request.operation);
+  const applicable = scoped ? all.filter((policy) => scopeFor(policy)?.applies !== false) : all;
   const actions = new Map<Policy, Action>();
   const actionOf = (policy: Policy): Action => {
     let action = actions.get(policy);
@@ -88,7 +92,7 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
     const result = validateOne(set, policy, action, base, claimOf(policy.id));
     const scope = scopeFor(policy);
-    results.push(scope.applies && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
+    results.push(scope?.applies === true && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
 }
@@ -103,6 +107,15 @@ function applicableOf(set: PolicySet, target: Target, operation: EvaluationReque
   let policies = byKey.get(key);
   if (policies === undefined) byKey.set(key, (policies = set.policies.filter((p) => p.targets.includes(target) && p.operations.includes(operation))));
   return policies;
+}
+
+const SCOPED = new WeakMap<PolicySet, boolean>();
+
+/** Whether any policy of the set has match / exclude, worked out once per compiled set. */
+function hasScopes(set: PolicySet): boolean {
+  let scoped = SCOPED.get(set);
+  if (scoped === undefined) SCOPED.set(set, (scoped = set.policies.some((p) => p.match !== undefined || p.exclude !== undefined)));
+  return scoped;
 }
 
 /** What every check of one evaluation sees; each check adds its policy's params and fix. */
