@@ -1,7 +1,7 @@
 /** One admission request: parse the AdmissionReview, then validate or mutate it, or say what is wrong with it. */
 import type { Problem } from './problems.ts';
 import { decide } from './decide.ts';
-import { parseReview } from './parse-review.ts';
+import { parseReview, type ParsedReview } from './parse-review.ts';
 import { warningLine } from './messages.ts';
 import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
 import type { AdmissionContext, MisroutedReview, Webhook } from './types.ts';
@@ -9,7 +9,11 @@ import type { AdmissionContext, MisroutedReview, Webhook } from './types.ts';
 export type Admission = { readonly ok: true; readonly outcome: AdmissionOutcome } | { readonly ok: false; readonly problem: Problem };
 
 export function admit(webhook: Webhook, body: unknown, context: AdmissionContext): Admission {
-  const parsed = parseReview(body);
+  return admitParsed(webhook, parseReview(body), context);
+}
+
+/** As admit, for a body already parsed (the webhook parses first to learn whether it must ask who may exempt). */
+export function admitParsed(webhook: Webhook, parsed: ParsedReview, context: AdmissionContext): Admission {
   if (!parsed.ok) return parsed;
   const { review } = parsed;
   if (review.target === 'none') return { ok: true, outcome: misrouted(webhook, review) };

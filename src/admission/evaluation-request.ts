@@ -13,5 +13,6 @@ export function evaluationRequest(review: TargetReview, context: AdmissionContex
     ...(labels === undefined ? {} : { namespaceLabels: labels }),
     ...(review.userInfo === undefined ? {} : { userInfo: review.userInfo }),
     ...(context.lookup === undefined ? {} : { lookup: context.lookup }),
+    ...(context.exemptionGrant === undefined ? {} : { exemptionGrant: context.exemptionGrant }),
   };
 }

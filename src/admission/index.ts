@@ -1,6 +1,6 @@
 /** AdmissionReview v1 ⇄ engine: parsing, enforcement actions, and message, warning and patch assembly. */
 export * from './types.ts';
-export { admit, type Admission } from './admit.ts';
+export { admit, admitParsed, type Admission } from './admit.ts';
 export { parseReview, type ParsedReview } from './parse-review.ts';
 export { enforce, type Enforcement, type FindingAction } from './enforce.ts';
 export type { AdmissionOutcome, Decision } from './outcome.ts';

@@ -69,7 +69,15 @@ function describeResource(resource: GroupVersionName, subResource: string): stri
 function userInfoOf(value: unknown): UserInfo | undefined {
   if (!isObject(value)) return undefined;
   const groups = Array.isArray(value['groups']) ? value['groups'].filter((g): g is string => typeof g === 'string') : undefined;
-  return { ...optional('username', nonEmpty(value['username'])), ...optional('groups', groups) };
+  return { ...optional('username', nonEmpty(value['username'])), ...optional('uid', nonEmpty(value['uid'])), ...optional('groups', groups), ...optional('extra', extraOf(value['extra'])) };
+}
+
+/** userInfo.extra: string lists by key (a SubjectAccessReview passes them on; scopes, node names, …). */
+function extraOf(value: unknown): Record<string, readonly string[]> | undefined {
+  if (!isObject(value)) return undefined;
+  const extra: Record<string, readonly string[]> = {};
+  for (const [key, list] of Object.entries(value)) if (Array.isArray(list)) extra[key] = list.filter((item): item is string => typeof item === 'string');
+  return Object.keys(extra).length === 0 ? undefined : extra;
 }
 
 function generatedName(object: unknown): string | undefined {

@@ -1,5 +1,5 @@
 /** AdmissionReview `admission.k8s.io/v1`: the subset stateguard reads and writes. */
-import type { ActionSettings, JsonObject, LookupContext, Operation, PolicySet, Target, UserInfo } from '../policy/index.ts';
+import type { ActionSettings, ExemptionGrant, JsonObject, LookupContext, Operation, PolicySet, Target, UserInfo } from '../policy/index.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 export const ADMISSION_KIND = 'AdmissionReview';
@@ -64,4 +64,21 @@ export interface AdmissionContext {
   /** Labels of a namespace (from a watched cache, never a call per request); undefined when not known. */
   readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   readonly lookup?: LookupContext;
+  /**
+   * Asks the cluster who may exempt which policy (SubjectAccessReviews): I/O, so the webhook calls it before the
+   * decision, and only for objects that claim an exemption. Absent (no cluster): no exemption is honoured.
+   */
+  readonly authoriseExemptions?: ExemptionAuthoriser;
+  /** The answer for this request, handed to the engine as data. */
+  readonly exemptionGrant?: ExemptionGrant;
 }
+
+/** Who asks to exempt which policies of an object in which namespace. */
+export interface ExemptionQuestion {
+  readonly userInfo: UserInfo;
+  readonly namespace: string;
+  readonly policies: readonly string[];
+}
+
+/** Never rejects: a question it cannot answer comes back in `unavailable`, which is never a grant. */
+export type ExemptionAuthoriser = (question: ExemptionQuestion) => Promise<ExemptionGrant>;

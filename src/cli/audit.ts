@@ -61,7 +61,7 @@ async function writableReportApi(kube: ReturnType<typeof loadKube>): Promise<Rep
 function missingLookups(state: SyncState): string {
   return Object.entries(state.pending).map(([kind, failure]) => {
     const what = `stateguard audit: ${KIND_NAMES[kind as LookupKind]}: ${failure?.message ?? 'not listed in time'}`;
-    if (kind === 'namespaces') return `${what}; namespace labels (stateguard.io/action, which may only weaken an action) were not read, so verdicts use the configured actions\n`;
+    if (kind === 'namespaces') return `${what}; namespace labels (stateguard.io/action, which may tighten an action) were not read, so verdicts use the configured actions and may be milder than admission's\n`;
     return failure?.status === 403
       ? `${what}; the policies that need them were not evaluated (exit 2)\n`
       : `${what}; the policies that need them were skipped\n`;

@@ -51,7 +51,7 @@ export function explain(set: PolicySet, id: string, configured: Configured = {})
   }
   lines.push(`defined in: ${p.file}:${p.line}`);
   lines.push('', `override in the config file:  policies: { ${p.id}: { action: deny|warn|audit|off${accepted.length > 0 ? ', params: { … }' : ''} } }`);
-  lines.push(`exempt one StatefulSet:       stateguard.io/exempt: "${p.id}" + stateguard.io/exempt-reason: "<why>"`);
+  lines.push(`exempt one StatefulSet:       stateguard.io/exempt: "${p.id}" + stateguard.io/exempt-reason: "<why>" (needs config exemptions.annotations: true and the RBAC verb exempt on statefulsetpolicies.stateguard.io "${p.id}")`);
   return lines.join('\n') + '\n';
 }
 

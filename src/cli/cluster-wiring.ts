@@ -12,6 +12,7 @@ import { startBackgroundAudit } from '../audit/background.ts';
 import { startCertificateManager } from '../cluster/certificates.ts';
 import { describeFailure } from '../cluster/cluster-error.ts';
 import { createEventRecorder } from '../cluster/events.ts';
+import { createExemptionAuthoriser } from '../cluster/exemption-authoriser.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { chooseReportApi, noReportApiMessage, servedReportVersions } from '../cluster/policy-report-api.ts';
 import { requireNamespace } from '../cluster/own-namespace.ts';
@@ -72,7 +73,12 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
   const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
     server: {
-      lookups: { lookup: lookups.lookup, namespaceLabels: (namespace) => lookups.namespaceLabels(namespace) },
+      lookups: {
+        lookup: lookups.lookup,
+        namespaceLabels: (namespace) => lookups.namespaceLabels(namespace),
+        // Asked only when config honours exemption annotations and an object claims one (webhook/exemption-grant.ts).
+        authoriseExemptions: createExemptionAuthoriser(kube, { log: log('exemptions') }),
+      },
       ...(relay === undefined ? {} : { certificates: relay }),
       ready: sync.ready,
       onReload(settings) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject } from '../policy/index.ts';
+import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject, type NamespaceActions, type PolicyScope } from '../policy/index.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 export interface ServerConfig {
@@ -59,11 +59,16 @@ export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
   /** Per-policy settings by id: an action override, and params merged over the policy's own. */
-  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject }>>;
+  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject; readonly match?: PolicyScope; readonly exclude?: PolicyScope }>>;
   /** The strongest action any policy may take: `audit` for an audit-only install. */
   readonly actionCeiling: Exclude<Action, 'off'>;
-  readonly namespaceActionOverride: boolean;
-  readonly exemptions: { readonly namespaces: readonly string[] };
+  /** What the namespace label `stateguard.io/action` may do: tighten (default), tighten-and-loosen (opt-in), off. */
+  readonly namespaceActions: NamespaceActions;
+  /**
+   * Exemption annotations (`stateguard.io/exempt`): off unless `annotations` is true; then honoured only where
+   * `namespaces` allows and a SubjectAccessReview says the requesting user may `exempt` the policy.
+   */
+  readonly exemptions: { readonly annotations: boolean; readonly namespaces: readonly string[] };
   readonly server: ServerConfig;
   readonly cluster: ClusterConfig;
   readonly log: { readonly level: string };
@@ -76,8 +81,8 @@ export const DEFAULT_CONFIG: Config = {
   builtinPolicies: true,
   policies: {},
   actionCeiling: 'deny',
-  namespaceActionOverride: true,
-  exemptions: { namespaces: ['*'] },
+  namespaceActions: 'tighten',
+  exemptions: { annotations: false, namespaces: ['*'] },
   server: {
     host: '127.0.0.1',
     port: 8443,
@@ -174,10 +179,17 @@ export function buildConfig(layers: readonly ConfigInput[], file?: string): Conf
 export function actionSettings(config: Config): ActionSettings {
   const overrides: Record<string, Action> = {};
   for (const [id, settings] of Object.entries(config.policies)) if (settings.action !== undefined) overrides[id] = settings.action;
-  return Object.freeze({ overrides: Object.freeze(overrides), namespaceOverride: config.namespaceActionOverride, exemptionNamespaces: config.exemptions.namespaces, ceiling: config.actionCeiling });
+  return Object.freeze({ overrides: Object.freeze(overrides), namespaceActions: config.namespaceActions, exemptionNamespaces: config.exemptions.namespaces, annotationExemptions: config.exemptions.annotations, ceiling: config.actionCeiling });
 }
 
+/** Settings that were replaced: named with their replacement, rather than a bare "unknown property". */
+const REPLACED: Readonly<Record<string, string>> = {
+  namespaceActionOverride: 'namespaceActionOverride was replaced by namespaceActions: tighten (the default: the stateguard.io/action label may only tighten), tighten-and-loosen (it may also weaken; namespaceActionOverride: true meant that) or off',
+};
+
 function checked(value: unknown, what: string): ConfigInput {
+  const replaced = typeof value === 'object' && value !== null ? Object.keys(REPLACED).filter((key) => key in value) : [];
+  if (replaced.length > 0) throw new StateguardError('ERR_CONFIG', `${what} is invalid`, { details: replaced.map((key) => REPLACED[key] ?? key) });
   if (validateConfig(value)) return value as ConfigInput;
   const details = (validateConfig.errors ?? []).map(describeSchemaError);
   throw new StateguardError('ERR_CONFIG', `${what} is invalid`, { details });

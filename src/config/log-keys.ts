@@ -16,6 +16,7 @@ export const LOG_KEYS = {
   mutated: 'mutated',
   /** The limit a request was refused for without evaluation: depth | items | values | patch (src/admission/limits.ts). */
   refused: 'refused',
+  exempted: 'exempted',
   durationMs: 'duration_ms',
   /** Problem code of a bad request (src/admission/problems.ts). */
   problem: 'problem',

@@ -1,5 +1,5 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
-import { ACTIONS } from '../policy/index.ts';
+import { ACTIONS, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -17,15 +17,22 @@ export const CONFIG_SCHEMA = {
           action: { enum: [...ACTIONS] },
           // Validated against the policy's own params schema once the policies are loaded (policy/configure.ts).
           params: { type: 'object' },
+          // Replace the policy's own spec.match / spec.exclude.
+          match: SCOPE_SCHEMA,
+          exclude: SCOPE_SCHEMA,
         },
       },
     },
     actionCeiling: { enum: ['deny', 'warn', 'audit'] },
-    namespaceActionOverride: { type: 'boolean' },
+    namespaceActions: { enum: [...NAMESPACE_ACTIONS] },
     exemptions: {
       type: 'object',
       additionalProperties: false,
-      properties: { namespaces: { type: 'array', items: { type: 'string', minLength: 1 } } },
+      properties: {
+        // Honour stateguard.io/exempt annotations at all (then only with a SubjectAccessReview allowing verb exempt).
+        annotations: { type: 'boolean' },
+        namespaces: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
     },
     server: {
       type: 'object',

@@ -5,7 +5,7 @@ import { CHECKS } from './checks/index.ts';
 import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
-import type { Action, JsonObject, Operation, Policy, Severity, Target } from './types.ts';
+import type { Action, JsonObject, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
 
 export interface PolicySource {
   readonly file: string;
@@ -25,7 +25,7 @@ const validatePolicyDocument = ajv.compile(POLICY_SCHEMA);
 interface RawPolicy {
   metadata: { name: string; annotations?: Record<string, string> };
   spec: {
-    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean;
+    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean; match?: PolicyScope; exclude?: PolicyScope;
     validate?: { forEach?: string; schema?: JsonObject; check?: string; path?: string; params?: JsonObject; message: string; fix: string };
     mutate?: { mutator: string; params?: JsonObject };
   };
@@ -116,6 +116,8 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
     targets: Object.freeze(spec.targets ?? (['StatefulSet'] as const)),
     lookup: spec.lookup ?? false,
     enforceInMutatingWebhook: spec.enforceInMutatingWebhook ?? false,
+    ...(spec.match === undefined ? {} : { match: deepFrozen(spec.match) }),
+    ...(spec.exclude === undefined ? {} : { exclude: deepFrozen(spec.exclude) }),
     ...(validate === undefined ? {} : { validate }),
     ...(mutate === undefined ? {} : { mutate }),
   });
@@ -157,4 +159,12 @@ function lineOf(document: Document, lines: LineCounter, error: ErrorObject, file
   const node = document.getIn(keys, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
   return `${file}:${offset === undefined ? fallback : lines.linePos(offset).line}`;
+}
+
+function deepFrozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

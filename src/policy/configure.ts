@@ -9,10 +9,13 @@ import type { PolicySet } from './compile.ts';
 import { describeSchemaError } from './compile.ts';
 import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
-import type { JsonObject, Policy } from './types.ts';
+import type { JsonObject, Policy, PolicyScope } from './types.ts';
 
 export interface PolicySettings {
   readonly params?: JsonObject;
+  /** Replace the policy's own match / exclude (validated by the config schema). */
+  readonly match?: PolicyScope;
+  readonly exclude?: PolicyScope;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
@@ -29,8 +32,16 @@ export function configurePolicies(set: PolicySet, settings: Readonly<Record<stri
       problems.push(`policies.${id}: no policy with this id (${near === undefined ? 'stateguard policies lists them' : `did you mean "${near}"?`})`);
       continue;
     }
-    if (setting.params === undefined) continue;
-    const next = withParams(policy, setting.params, (problem) => problems.push(`policies.${id}.params${problem}`));
+    const scoped = setting.match === undefined && setting.exclude === undefined ? policy : Object.freeze({
+      ...policy,
+      ...(setting.match === undefined ? {} : { match: setting.match }),
+      ...(setting.exclude === undefined ? {} : { exclude: setting.exclude }),
+    });
+    if (setting.params === undefined) {
+      if (scoped !== policy) replaced.set(id, scoped);
+      continue;
+    }
+    const next = withParams(scoped, setting.params, (problem) => problems.push(`policies.${id}.params${problem}`));
     if (next !== undefined) replaced.set(id, next);
   }
   if (problems.length > 0) throw new StateguardError('ERR_CONFIG', `config: policy settings are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { details: problems });

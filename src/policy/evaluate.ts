@@ -1,5 +1,5 @@
 /** Mutate, then validate the mutated object, as the API server does: one pure function for every surface. */
-import { DEFAULT_ACTION_SETTINGS, readExemption, resolveAction, type Exemption } from './actions.ts';
+import { DEFAULT_ACTION_SETTINGS, exemptionRefusal, readExemption, refusalText, resolveAction, type Exemption } from './actions.ts';
 import type { CheckContext } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
 import type { PolicySet } from './compile.ts';
@@ -8,6 +8,7 @@ import { assertEvaluable, MAX_VIOLATIONS_PER_POLICY } from './limits.ts';
 import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
+import { scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
 import type { Action, ActionSettings, Evaluation, EvaluationRequest, ExemptionClaim, JsonObject, Policy, PolicyResult, Skip, Target, Violation } from './types.ts';
 
 export interface EvaluateOptions {
@@ -34,8 +35,33 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   const object = request.object as JsonObject;
   const settings = options.actions ?? DEFAULT_ACTION_SETTINGS;
   const namespace = request.namespace ?? (asString(asObject(object['metadata'])['namespace']) ?? 'default');
-  const exemption = readExemption(object, namespace, settings);
-  const applicable = applicableOf(set, target, request.operation);
+  const exemption = readExemption(object);
+  const claims = new Map<string, ClaimEntry>();
+  const claimOf = (id: string): ClaimEntry | undefined => {
+    if (exemption === undefined || !exemption.policies.has(id)) return undefined;
+    let claim = claims.get(id);
+    if (claim === undefined) claims.set(id, (claim = claimFor(exemption, id, namespace, settings, request)));
+    return claim;
+  };
+  // Scope (match / exclude) per request: a policy out of scope gives no result at all, so it is never counted as a pass.
+  // Sets without any scoped policy (the built-ins) skip this entirely: nothing is allocated per request for it.
+  const scoped = hasScopes(set);
+  const facts: ScopeFacts | undefined = !scoped ? undefined : {
+    namespace,
+    namespaceLabels: request.namespaceLabels,
+    labels: target === 'StatefulSet' ? stringRecord(asObject(object['metadata'])['labels']) : undefined,
+    operation: request.operation,
+    userInfo: request.userInfo,
+  };
+  const scopes = new Map<Policy, ScopeVerdict>();
+  const scopeFor = (policy: Policy): ScopeVerdict | undefined => {
+    if (facts === undefined) return undefined;
+    let scope = scopes.get(policy);
+    if (scope === undefined) scopes.set(policy, (scope = scopeOf(policy, facts)));
+    return scope;
+  };
+  const all = applicableOf(set, target, request.operation);
+  const applicable = scoped ? all.filter((policy) => scopeFor(policy)?.applies !== false) : all;
   const actions = new Map<Policy, Action>();
   const actionOf = (policy: Policy): Action => {
     let action = actions.get(policy);
@@ -44,7 +70,7 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   };
 
   const mutation = target === 'StatefulSet' && options.skipMutation !== true
-    ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && !isExempt(exemption, p.id)), object, request)
+    ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && claimOf(p.id)?.claim.honoured !== true), object, request)
     : { draft: object, patch: [], acted: [], errors: [] };
   const subject = options.validateMutated === false ? object : mutation.draft;
 
@@ -66,7 +92,9 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     }
     if (policy.validate === undefined || action === 'off') continue;
     if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
-    results.push(validateOne(set, policy, action, base, exemption));
+    const result = validateOne(set, policy, action, base, claimOf(policy.id));
+    const scope = scopeFor(policy);
+    results.push(scope?.applies === true && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
   }
   return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
 }
@@ -83,15 +111,20 @@ function applicableOf(set: PolicySet, target: Target, operation: EvaluationReque
   return policies;
 }
 
+const SCOPED = new WeakMap<PolicySet, boolean>();
+
+/** Whether any policy of the set has match / exclude, worked out once per compiled set. */
+function hasScopes(set: PolicySet): boolean {
+  let scoped = SCOPED.get(set);
+  if (scoped === undefined) SCOPED.set(set, (scoped = set.policies.some((p) => p.match !== undefined || p.exclude !== undefined)));
+  return scoped;
+}
+
 /** What every check of one evaluation sees; each check adds its policy's params and fix. */
 type CheckBase = Omit<CheckContext, 'params' | 'fix'>;
 
-function isExempt(exemption: Exemption | undefined, id: string): boolean {
-  return exemption !== undefined && exemption.honoured && exemption.policies.has(id);
-}
-
-function validateOne(set: PolicySet, policy: Policy, action: Action, base: CheckBase, exemption: Exemption | undefined): PolicyResult {
-  const claim = claimOf(exemption, policy.id);
+function validateOne(set: PolicySet, policy: Policy, action: Action, base: CheckBase, entry: ClaimEntry | undefined): PolicyResult {
+  const claim = entry?.claim;
   if (claim?.honoured === true) return resultOf(policy, action, 'skip', [], `exempted: ${claim.reason}`, { skip: { cause: 'exempted' }, exemption: claim });
   const validate = policy.validate;
   if (validate === undefined) return resultOf(policy, action, 'pass', []);
@@ -126,20 +159,27 @@ function validateOne(set: PolicySet, policy: Policy, action: Action, base: Check
   } catch (error) {
     return resultOf(policy, action, 'error', [], `check failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const notHonoured = claim === undefined ? undefined
-    : claim.refusal === 'no-reason' ? 'exemption not honoured: it gives no reason'
-    : `exemption not honoured: exemptions are not allowed in namespace ${base.namespace}`;
+  const notHonoured = entry?.note;
   const extra = claim === undefined ? {} : { exemption: claim };
   const omitted = found - violations.length;
   if (violations.length === 0) return resultOf(policy, action, 'pass', [], notHonoured, extra);
   return resultOf(policy, action, action === 'deny' ? 'fail' : 'warn', violations, notHonoured, omitted > 0 ? { ...extra, omittedViolations: omitted } : extra);
 }
 
-/** The exemption the object claims for this policy, if any, with whether it is honoured and why not. */
-function claimOf(exemption: Exemption | undefined, id: string): ExemptionClaim | undefined {
-  if (exemption === undefined || !exemption.policies.has(id)) return undefined;
-  if (exemption.honoured) return { reason: exemption.reason, honoured: true };
-  return { reason: exemption.reason, honoured: false, refusal: exemption.reason === '' ? 'no-reason' : 'namespace-not-allowed' };
+/** An exemption claim, and for people why it was not honoured. */
+interface ClaimEntry {
+  readonly claim: ExemptionClaim;
+  readonly note?: string;
+}
+
+/** The exemption the object claims for one policy, with whether it is honoured and why not. */
+function claimFor(exemption: Exemption, id: string, namespace: string, settings: ActionSettings, request: EvaluationRequest): ClaimEntry {
+  const refusal = exemptionRefusal(id, exemption.reason, namespace, settings, request.exemptionGrant);
+  if (refusal === undefined) return { claim: { reason: exemption.reason, honoured: true } };
+  return {
+    claim: { reason: exemption.reason, honoured: false, refusal },
+    note: refusalText(refusal, id, namespace, request.userInfo?.username, request.exemptionGrant),
+  };
 }
 
 function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption' | 'omittedViolations'> = {}): PolicyResult {
@@ -148,4 +188,11 @@ function resultOf(policy: Policy, action: Action, result: PolicyResult['result']
     ...extra,
     ...(reason === undefined ? {} : { reason }),
   };
+}
+
+/** metadata.labels as strings only; {} when there are none. */
+function stringRecord(value: unknown): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (isObject(value)) for (const [key, item] of Object.entries(value)) if (typeof item === 'string') out[key] = item;
+  return out;
 }

@@ -3,6 +3,47 @@ import { ACTIONS, OPERATIONS, SEVERITIES, TARGETS } from './types.ts';
 
 const ID = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
+const STRINGS = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } as const;
+
+const LABEL_SELECTOR = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    matchExpressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'operator'],
+        additionalProperties: false,
+        properties: {
+          key: { type: 'string', minLength: 1 },
+          operator: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] },
+          values: { type: 'array', items: { type: 'string' } },
+        },
+        // In and NotIn need values; Exists and DoesNotExist take none (as the API server's own validation says).
+        if: { properties: { operator: { enum: ['In', 'NotIn'] } } },
+        then: { required: ['values'], properties: { values: { minItems: 1 } } },
+        else: { not: { required: ['values'] } },
+      },
+    },
+  },
+} as const;
+
+/** A `match` or `exclude` block (src/policy/match.ts); also settable per policy in the config file. */
+export const SCOPE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    namespaces: STRINGS,
+    namespaceSelector: LABEL_SELECTOR,
+    selector: LABEL_SELECTOR,
+    operations: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...OPERATIONS] } },
+    subjects: STRINGS,
+  },
+} as const;
+
 export const POLICY_SCHEMA = {
   type: 'object',
   required: ['apiVersion', 'kind', 'metadata', 'spec'],
@@ -32,6 +73,8 @@ export const POLICY_SCHEMA = {
         targets: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...TARGETS] } },
         lookup: { type: 'boolean' },
         enforceInMutatingWebhook: { type: 'boolean' },
+        match: SCOPE_SCHEMA,
+        exclude: SCOPE_SCHEMA,
         validate: {
           type: 'object',
           required: ['message', 'fix'],

@@ -35,6 +35,28 @@ export interface Mutate {
   readonly params: JsonObject;
 }
 
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+}
+
+/** One `match` or `exclude` block: it holds when every criterion it gives holds (src/policy/match.ts). */
+export interface PolicyScope {
+  /** Namespace names or globs (`team-*`). */
+  readonly namespaces?: readonly string[];
+  readonly namespaceSelector?: LabelSelector;
+  /** Selects StatefulSets by their own labels. */
+  readonly selector?: LabelSelector;
+  readonly operations?: readonly Operation[];
+  /** Usernames or groups, globs allowed: `system:serviceaccount:db-operators:*`, `system:serviceaccounts:ci`, `alice`. */
+  readonly subjects?: readonly string[];
+}
+
+/** The parts of a scope; those whose data was missing are reported as not checked. */
+export const SCOPE_PARTS = ['namespaces', 'namespaceLabels', 'labels', 'operations', 'subjects'] as const;
+export type ScopePart = (typeof SCOPE_PARTS)[number];
+
 export interface Policy {
   readonly id: string;
   readonly file: string;
@@ -54,11 +76,30 @@ export interface Policy {
   readonly enforceInMutatingWebhook: boolean;
   readonly validate?: Validate;
   readonly mutate?: Mutate;
+  /** Only requests this block holds for (absent: all). */
+  readonly match?: PolicyScope;
+  /** Never requests this block holds for. */
+  readonly exclude?: PolicyScope;
 }
 
+/** The requesting user, as the AdmissionReview's `request.userInfo` gives it. */
 export interface UserInfo {
   readonly username?: string;
+  readonly uid?: string;
   readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * What the cluster's authoriser (a SubjectAccessReview per policy: verb `exempt` on `statefulsetpolicies.stateguard.io`
+ * named by the policy id, in the object's namespace) said about the requesting user's right to exempt the policies
+ * an object's annotation names. Computed by the webhook (I/O), handed to the engine as data.
+ */
+export interface ExemptionGrant {
+  /** Policy ids the user may exempt. */
+  readonly allowed: readonly string[];
+  /** Policy ids whose question could not be answered (the call failed or was refused), with why: never a grant. */
+  readonly unavailable?: Readonly<Record<string, string>>;
 }
 
 /** The kinds of cluster data LOOKUP policies read. */
@@ -89,16 +130,30 @@ export interface EvaluationRequest {
   readonly userInfo?: UserInfo;
   readonly dryRun?: boolean;
   readonly lookup?: LookupContext;
+  /** Who may exempt what, when an authoriser was asked; absent: nobody could be asked (offline, audit). */
+  readonly exemptionGrant?: ExemptionGrant;
 }
+
+/**
+ * What the namespace label `stateguard.io/action` may do: `tighten` (the default: audit → warn → deny only),
+ * `tighten-and-loosen` (an explicit opt-in: the label may also weaken a policy), `off` (the label is ignored).
+ */
+export const NAMESPACE_ACTIONS = ['tighten', 'tighten-and-loosen', 'off'] as const;
+export type NamespaceActions = (typeof NAMESPACE_ACTIONS)[number];
 
 /** How enforcement actions are resolved beyond each policy's default (DESIGN.md §3). */
 export interface ActionSettings {
   /** Config-file overrides per policy id. */
   readonly overrides: Readonly<Record<string, Action>>;
-  /** Whether the namespace label `stateguard.io/action` may weaken enforcement. */
-  readonly namespaceOverride: boolean;
+  /** What the namespace label `stateguard.io/action` may do. */
+  readonly namespaceActions: NamespaceActions;
   /** Namespaces where exemption annotations are honoured; `*` means everywhere. */
   readonly exemptionNamespaces: readonly string[];
+  /**
+   * Whether exemption annotations (`stateguard.io/exempt`) are honoured at all; then only for the policies the
+   * request's ExemptionGrant allows. Absent: false (the default).
+   */
+  readonly annotationExemptions?: boolean;
   /** The strongest action any policy may take (audit-only installs cap everything at audit). Default deny. */
   readonly ceiling?: Exclude<Action, 'off'>;
 }
@@ -126,8 +181,16 @@ export interface Skip {
   readonly lookup?: LookupData;
 }
 
-/** Why an exemption the object asks for is not honoured. */
-export const EXEMPTION_REFUSALS = ['no-reason', 'namespace-not-allowed'] as const;
+/**
+ * Why an exemption the object asks for is not honoured:
+ * - `exemptions-disabled`: annotation exemptions are off (config `exemptions.annotations`, the default);
+ * - `namespace-not-allowed`: config `exemptions.namespaces` does not list the namespace;
+ * - `no-reason`: no `stateguard.io/exempt-reason`;
+ * - `authorisation-unavailable`: nobody could say whether the user may exempt (offline, audit, a failed or refused
+ *   SubjectAccessReview): never a grant;
+ * - `not-authorised`: the SubjectAccessReview said the requesting user may not `exempt` this policy.
+ */
+export const EXEMPTION_REFUSALS = ['exemptions-disabled', 'namespace-not-allowed', 'no-reason', 'authorisation-unavailable', 'not-authorised'] as const;
 export type ExemptionRefusal = (typeof EXEMPTION_REFUSALS)[number];
 
 /** The object asks to exempt this policy (stateguard.io/exempt): with its reason, and whether it is honoured. */
@@ -148,6 +211,11 @@ export interface PolicyResult {
   readonly skip?: Skip;
   /** Present when the object asks to exempt this policy, honoured (skip) or not (judged as usual). */
   readonly exemption?: ExemptionClaim;
+  /**
+   * Present when the policy has match/exclude criteria whose data was missing (subjects offline, namespace labels
+   * not known): it was evaluated as if it applies, and these parts were not checked.
+   */
+  readonly scope?: { readonly unchecked: readonly ScopePart[] };
   /** Why a result is skip or error, or why an exemption was not honoured: for people only, never parsed. */
   readonly reason?: string;
   /** Violations found past MAX_VIOLATIONS_PER_POLICY (src/policy/limits.ts): counted, not listed. */

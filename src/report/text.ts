@@ -54,11 +54,15 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
       out.push(`      ${safe(v.message)}`);
       out.push(`      ${paint('cyan', 'fix:')} ${safe(v.fix)}`);
     }
+    // A claimed exemption that was not honoured: say why (offline, nobody can verify who may exempt).
+    if (result.exemption?.honoured === false && result.violations.length > 0) out.push(`      ${paint('dim', safe(result.reason ?? ''))}`);
     const omitted = result.omittedViolations ?? 0;
     if (omitted > 0) out.push(`  ${paint(colour, `${MARK[result.result]} ${safe(result.policy)}`)} … and ${omitted} more violation${omitted === 1 ? '' : 's'} (only the first ${result.violations.length} are listed)`);
   }
   const exempted = results.filter((r) => r.skip?.cause === 'exempted');
   for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);
+  const unscoped = results.filter((r) => r.scope !== undefined);
+  if (unscoped.length > 0) out.push(paint('dim', `  ~ ${safe(unscoped.map((r) => `${r.policy} (${r.scope?.unchecked.join(', ')})`).join(', '))}: evaluated as if in scope; those match/exclude parts were not checked (unknown here)`));
   const offline = results.filter((r) => r.skip?.cause === 'no-cluster-data');
   if (offline.length > 0) out.push(paint('dim', `  - ${safe(offline.map((r) => r.policy).join(', '))}: need cluster data, skipped`));
   if (item.evaluation.mutators.length > 0) {

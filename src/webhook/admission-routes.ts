@@ -6,8 +6,9 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { admit, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
+import { admitParsed, parseReview, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
+import { withExemptionGrant } from './exemption-grant.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
 import { logProblem, problemBody, problemOfError, prototypeKeyError } from './problem-of-error.ts';
@@ -86,8 +87,11 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   });
 
   for (const webhook of WEBHOOKS) {
-    app.post(`/${webhook}`, (request, reply) => {
-      const admission = admit(webhook, request.body, context());
+    app.post(`/${webhook}`, async (request, reply) => {
+      const parsed = parseReview(request.body);
+      const current = context();
+      // I/O only for objects that claim an exemption (SubjectAccessReviews, cached briefly): see exemption-grant.ts.
+      const admission = admitParsed(webhook, parsed, parsed.ok ? await withExemptionGrant(parsed.review, current) : current);
       if (!admission.ok) return reject(webhook, admission.problem, request, reply);
       const { outcome } = admission;
       const durationMs = elapsedMs(request);

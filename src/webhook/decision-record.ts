@@ -6,6 +6,7 @@ export const DECISION_MESSAGE = 'admission decision';
 
 export function decisionRecord(outcome: AdmissionOutcome, durationMs: number): Record<string, unknown> {
   const { review } = outcome;
+  const exempted = outcome.results.filter((r) => r.skip?.cause === 'exempted').map((r) => r.policy);
   return {
     [LOG_KEYS.uid]: review.uid,
     [LOG_KEYS.object]: `${review.namespace ?? ''}/${review.name ?? ''}`,
@@ -17,6 +18,8 @@ export function decisionRecord(outcome: AdmissionOutcome, durationMs: number): R
     [LOG_KEYS.findings]: outcome.findings,
     [LOG_KEYS.mutated]: outcome.mutators,
     ...(outcome.refused === undefined ? {} : { [LOG_KEYS.refused]: outcome.refused }),
+    // Each honoured exemption, by policy id (the findings say `exempt` too; this is the list to search for).
+    ...(exempted.length === 0 ? {} : { [LOG_KEYS.exempted]: exempted }),
     [LOG_KEYS.durationMs]: Math.round(durationMs * 100) / 100,
   };
 }

@@ -76,6 +76,12 @@ export function createMetrics(policies = 0): Metrics {
     if (cell === undefined) byAction.set(action, { labels: { policy, result, action }, count: 1 });
     else cell.count++;
   };
+  const exemptions = new Counter({
+    name: 'stateguard_exemptions_total',
+    help: 'Exemptions honoured at admission (an exemption annotation the requesting user may grant), by policy',
+    labelNames: ['policy'] as const,
+    registers: [registry],
+  });
   const expiries = new Map<string, Date>();
   new Gauge({
     name: 'stateguard_certificate_expiry_seconds',
@@ -101,7 +107,10 @@ export function createMetrics(policies = 0): Metrics {
     observeDecision(webhook, outcome, seconds) {
       requests.inc({ webhook, operation: outcome.review.operation, decision: outcome.decision });
       duration.observe({ webhook }, seconds);
-      for (const result of outcome.results) countPolicyResult(result.policy, result.result, result.action);
+      for (const result of outcome.results) {
+        countPolicyResult(result.policy, result.result, result.action);
+        if (result.skip?.cause === 'exempted') exemptions.inc({ policy: result.policy });
+      }
     },
     observeRejected(webhook, decision, seconds) {
       requests.inc({ webhook, operation: 'unknown', decision });

@@ -51,7 +51,9 @@ export function reloadChanges(before: Settings, after: Settings): ReloadChanges 
   };
   const [b, a] = [before.config, after.config];
   compare('actionCeiling', b.actionCeiling, a.actionCeiling, STRENGTH[a.actionCeiling] < STRENGTH[b.actionCeiling]);
-  compare('namespaceActionOverride', b.namespaceActionOverride, a.namespaceActionOverride, a.namespaceActionOverride);
+  // Only a change to `tighten` is strictly stronger (off → tighten, tighten-and-loosen → tighten); any other loses tightening or adds loosening.
+  compare('namespaceActions', b.namespaceActions, a.namespaceActions, a.namespaceActions !== 'tighten');
+  compare('exemptions.annotations', b.exemptions.annotations, a.exemptions.annotations, a.exemptions.annotations && !b.exemptions.annotations);
   const exempting = (namespaces: readonly string[]) => (ns: string) => namespaces.includes('*') || namespaces.includes(ns);
   compare('exemptions.namespaces', b.exemptions.namespaces, a.exemptions.namespaces, a.exemptions.namespaces.some((ns) => !exempting(b.exemptions.namespaces)(ns)));
   const weakens = removed.length > 0 || params.length > 0 || settingsWeaken || actions.some((c) => STRENGTH[c.to] < STRENGTH[c.from]);

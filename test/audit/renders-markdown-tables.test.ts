@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evaluate } from '../../src/policy/index.ts';
+import { DEFAULT_ACTION_SETTINGS, evaluate } from '../../src/policy/index.ts';
 import { formatMarkdown } from '../../src/report/markdown.ts';
 import type { ReviewReport } from '../../src/report/model.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 import { statefulSet } from '../cluster/fixtures.ts';
 
+// An honoured exemption (annotation exemptions on, the grant a SubjectAccessReview gave): to show how one is rendered.
+const EXEMPTING = { ...DEFAULT_ACTION_SETTINGS, annotationExemptions: true };
+const GRANT = { allowed: ['memory-limit-required'] };
+
 function item(name: string, object: unknown) {
-  return { file: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE' }, { validateMutated: false }) };
+  return { file: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE', exemptionGrant: GRANT }, { validateMutated: false, actions: EXEMPTING }) };
 }
 
 test('markdown: a summary table, then a findings table per StatefulSet that did not pass, table-safe', () => {

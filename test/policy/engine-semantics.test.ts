@@ -6,7 +6,7 @@ import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
 const set = builtinPolicies();
-const settings = (overrides: ActionSettings['overrides'] = {}, namespaceOverride = true, exemptionNamespaces: readonly string[] = ['*']): ActionSettings => ({ overrides, namespaceOverride, exemptionNamespaces });
+const settings = (overrides: ActionSettings['overrides'] = {}, namespaceActions: ActionSettings['namespaceActions'] = 'tighten', exemptionNamespaces: readonly string[] = ['*']): ActionSettings => ({ overrides, namespaceActions, exemptionNamespaces });
 const resultOf = (request: EvaluationRequest, policy: string, actions = settings()) => evaluate(set, request, { actions }).results.find((r) => r.policy === policy);
 
 test('the seed example is denied by storage-class-required and resource-requests-required', () => {
@@ -14,15 +14,22 @@ test('the seed example is denied by storage-class-required and resource-requests
   assert.deepEqual(failed.sort(), ['resource-requests-required', 'storage-class-required']);
 });
 
-test('action precedence: policy default < config override < namespace label (weaken only)', () => {
+test('action precedence: policy default < config override < namespace label (tightens only, by default)', () => {
   const request = { object: seed(), operation: 'CREATE' } as const;
   assert.equal(resultOf(request, 'storage-class-required')?.action, 'deny');
   assert.equal(resultOf(request, 'storage-class-required', settings({ 'storage-class-required': 'warn' }))?.result, 'warn');
-  const labelled = { ...request, namespaceLabels: { 'stateguard.io/action': 'audit' } };
-  assert.equal(resultOf(labelled, 'storage-class-required')?.action, 'audit');
-  assert.equal(resultOf(labelled, 'storage-class-required', settings({}, false))?.action, 'deny', 'config can forbid the label override');
-  const strengthen = { ...request, namespaceLabels: { 'stateguard.io/action': 'deny' } };
-  assert.equal(resultOf(strengthen, 'memory-limit-required')?.action, 'warn', 'the label never strengthens');
+  const loosen = { ...request, namespaceLabels: { 'stateguard.io/action': 'audit' } };
+  assert.equal(resultOf(loosen, 'storage-class-required')?.action, 'deny', 'by default the label never loosens');
+  assert.equal(resultOf(loosen, 'storage-class-required', settings({}, 'tighten-and-loosen'))?.action, 'audit', 'loosening is a config opt-in');
+  const tighten = { ...request, namespaceLabels: { 'stateguard.io/action': 'deny' } };
+  assert.equal(resultOf(tighten, 'memory-limit-required')?.action, 'deny', 'a deny label makes a warn policy deny');
+  assert.equal(resultOf(tighten, 'memory-limit-required')?.result, 'fail');
+  assert.equal(resultOf({ ...request, namespaceLabels: { 'stateguard.io/action': 'warn' } }, 'memory-limit-required', settings({ 'memory-limit-required': 'audit' }))?.action, 'warn', 'audit tightens to warn');
+  assert.equal(resultOf(tighten, 'memory-limit-required', settings({}, 'off'))?.action, 'warn', 'namespaceActions off ignores the label');
+  assert.equal(resultOf(tighten, 'min-replicas'), undefined, 'the label never turns on a policy that is off');
+  const capped = evaluate(set, tighten, { actions: { ...settings(), ceiling: 'warn' } }).results;
+  assert.equal(capped.find((r) => r.policy === 'memory-limit-required')?.action, 'warn', 'the ceiling caps what the label tightens to');
+  assert.equal(resultOf({ ...request, namespaceLabels: { 'stateguard.io/action': 'bogus' } }, 'memory-limit-required')?.action, 'warn', 'an unknown label value changes nothing');
   assert.equal(resultOf(request, 'min-replicas'), undefined, 'off policies are not evaluated');
   const audited = evaluate(set, request, { actions: { ...settings(), ceiling: 'audit' } }).results;
   assert.ok(audited.every((r) => r.action === 'audit'), 'an audit ceiling caps every policy');
@@ -30,16 +37,19 @@ test('action precedence: policy default < config override < namespace label (wea
   assert.equal(resultOf(request, 'min-replicas', settings({ 'min-replicas': 'deny' }))?.result, 'pass');
 });
 
-test('an exemption with a reason skips the policy and records why; without a reason it is itself denied', () => {
+test('an exemption with a reason and a grant skips the policy and records why; without a reason it is itself denied', () => {
   const object = seed();
   (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required', 'stateguard.io/exempt-reason': 'JIRA-12: static PVs' };
-  const exempted = resultOf({ object, operation: 'CREATE' }, 'storage-class-required');
+  const enabled = { ...settings(), annotationExemptions: true };
+  const granted = { object, operation: 'CREATE', exemptionGrant: { allowed: ['storage-class-required'] } } as const;
+  const exempted = resultOf(granted, 'storage-class-required', enabled);
   assert.equal(exempted?.result, 'skip');
   assert.match(exempted?.reason ?? '', /JIRA-12/);
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required', settings({}, true, ['team-a']))?.result, 'fail', 'not honoured outside allowed namespaces');
+  assert.equal(resultOf(granted, 'storage-class-required')?.result, 'fail', 'off by default');
+  assert.equal(resultOf(granted, 'storage-class-required', { ...settings({}, 'tighten', ['team-a']), annotationExemptions: true })?.result, 'fail', 'not honoured outside allowed namespaces');
   (object['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'storage-class-required' };
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'storage-class-required')?.result, 'fail');
-  assert.equal(resultOf({ object, operation: 'CREATE' }, 'exemption-reason-required')?.result, 'fail');
+  assert.equal(resultOf(granted, 'storage-class-required', enabled)?.result, 'fail');
+  assert.equal(resultOf(granted, 'exemption-reason-required', enabled)?.result, 'fail');
 });
 
 test('a check that throws yields error for that policy only', () => {

@@ -9,7 +9,7 @@ import { seed } from '../helpers/seed.ts';
 const set = loadPolicySet([], true);
 
 test('audit results are located by API path under the API server base URI, and validate against the schema', () => {
-  const evaluation = evaluate(set, { object: seed(), operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceOverride: false, exemptionNamespaces: [] } });
+  const evaluation = evaluate(set, { object: seed(), operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceActions: 'off', exemptionNamespaces: [] } });
   const report = {
     items: [{ file: '/apis/apps/v1/namespaces/default/statefulsets/web', line: 0, kind: 'StatefulSet', namespace: 'default', name: 'web', evaluation }],
     problems: [],

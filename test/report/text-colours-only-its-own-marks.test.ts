@@ -10,7 +10,7 @@ const set = loadPolicySet([], true);
 test('coloured text output styles its own marks (node:util styleText) and escapes the escapes a manifest carries', () => {
   const object = seed();
   (object['metadata'] as Record<string, unknown>)['name'] = 'web\u001b[32m';
-  const evaluation = evaluate(set, { object, operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceOverride: false, exemptionNamespaces: [] } });
+  const evaluation = evaluate(set, { object, operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceActions: 'off', exemptionNamespaces: [] } });
   const item = { file: 'a.yaml', line: 4, kind: 'StatefulSet', namespace: 'default', name: 'web\u001b[32m', evaluation };
   const coloured = formatTextItem(item, true);
   assert.ok(coloured.startsWith('\u001b[31mDENY\u001b[39m '), JSON.stringify(coloured.slice(0, 40)));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { test } from 'node:test';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { parse } from 'yaml';
-import { WARNING_MAX_CHARS, type AdmissionResponse } from '../../src/admission/index.ts';
+import { WARNING_MAX_CHARS, type AdmissionResponse, type ExemptionAuthoriser, type ExemptionQuestion } from '../../src/admission/index.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
 import { seed } from '../helpers/seed.ts';
 import { testApp } from './helpers/app.ts';
@@ -137,18 +137,74 @@ function exempted(reason?: string): JsonObject {
   return withValue(seed(), 'metadata.annotations', annotations);
 }
 
-test('an exemption with a reason is honoured and recorded as an audit annotation and in the decision log', async () => {
-  const { review, records } = await testApp();
+/** The cluster's answer as the webhook gets it from src/cluster (SubjectAccessReviews): who may exempt which policy. */
+function authoriser(allowed: Record<string, readonly string[]>, asked: ExemptionQuestion[] = []): ExemptionAuthoriser {
+  return async (question) => {
+    asked.push(question);
+    const mine = allowed[question.userInfo.username ?? ''] ?? [];
+    return { allowed: question.policies.filter((id) => mine.includes(id)) };
+  };
+}
+
+const ON = { exemptions: { annotations: true } } as const;
+
+test('annotation exemptions are off by default: a reasoned exemption is denied, the denial says why, nobody is asked', async () => {
+  const asked: ExemptionQuestion[] = [];
+  const { review } = await testApp({}, { authoriseExemptions: authoriser({ alice: ['storage-class-required', 'resource-requests-required'] }, asked) });
   const response = await review('validate', admissionReview(exempted('legacy volumes, INC-42')));
+  assert.equal(response.allowed, false);
+  assert.match(response.status?.message ?? '', /^\[storage-class-required\] .*\[exemption not honoured: annotation exemptions are off \(config exemptions\.annotations\)\]$/m);
+  assert.equal(response.auditAnnotations, undefined);
+  assert.equal(asked.length, 0);
+});
+
+test('an exemption the requesting user may grant (SubjectAccessReview) is honoured and recorded: audit annotation, decision log, metric', async () => {
+  const asked: ExemptionQuestion[] = [];
+  const { review, records, metrics } = await testApp(ON, { authoriseExemptions: authoriser({ alice: ['storage-class-required', 'resource-requests-required'] }, asked) });
+  const response = await review('validate', admissionReview(exempted('legacy volumes, INC-42'), { namespace: 'shop' }));
   assert.equal(response.allowed, true);
   assert.deepEqual(response.auditAnnotations, { exempted: 'resource-requests-required,storage-class-required: legacy volumes, INC-42' });
-  const findings = records.find((r) => r.msg === 'admission decision')?.['findings'] as Record<string, string>;
+  const decision = records.find((r) => r.msg === 'admission decision');
+  const findings = decision?.['findings'] as Record<string, string>;
   assert.equal(findings['storage-class-required'], 'exempt');
-  assert.equal(findings['resource-requests-required'], 'exempt');
+  assert.deepEqual(decision?.['exempted'], ['resource-requests-required', 'storage-class-required']);
+  assert.deepEqual(asked, [{ userInfo: { username: 'alice', groups: ['system:authenticated'] }, namespace: 'shop', policies: ['storage-class-required', 'resource-requests-required'] }]);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^stateguard_exemptions_total\{policy="storage-class-required"\} 1$/m);
+  assert.match(text, /^stateguard_exemptions_total\{policy="resource-requests-required"\} 1$/m);
+});
+
+test('an exemption of a policy the user may not exempt is refused for that policy only, naming the missing right', async () => {
+  const { review } = await testApp(ON, { authoriseExemptions: authoriser({ bob: ['storage-class-required'] }) });
+  const response = await review('validate', admissionReview(exempted('legacy'), { username: 'bob', namespace: 'shop' }));
+  assert.equal(response.allowed, false);
+  const message = response.status?.message ?? '';
+  assert.doesNotMatch(message, /^\[storage-class-required\]/m);
+  assert.match(message, /^\[resource-requests-required\] .*\[exemption not honoured: bob may not exempt resource-requests-required \(RBAC: verb exempt on statefulsetpolicies\.stateguard\.io "resource-requests-required" in namespace shop\)\]$/m);
+  assert.deepEqual(response.auditAnnotations, { exempted: 'storage-class-required: legacy' });
+});
+
+test('with exemptions on but no cluster to ask (npm start), or an authoriser that cannot answer, nothing is exempted and the denial says why', async () => {
+  const offline = await testApp(ON);
+  const response = await offline.review('validate', admissionReview(exempted('legacy')));
+  assert.equal(response.allowed, false);
+  assert.match(response.status?.message ?? '', /\[exemption not honoured: cannot verify who may exempt offline/);
+  const failing = await testApp(ON, { authoriseExemptions: async (q) => ({ allowed: [], unavailable: Object.fromEntries(q.policies.map((id) => [id, 'SubjectAccessReview failed: 403 Forbidden'])) }) });
+  const refused = await failing.review('validate', admissionReview(exempted('legacy')));
+  assert.equal(refused.allowed, false);
+  assert.match(refused.status?.message ?? '', /\[exemption not honoured: cannot verify who may exempt: SubjectAccessReview failed: 403 Forbidden\]/);
+});
+
+test('the authoriser is asked only for objects that claim an exemption of a loaded policy', async () => {
+  const asked: ExemptionQuestion[] = [];
+  const { review } = await testApp(ON, { authoriseExemptions: authoriser({}, asked) });
+  await review('validate', admissionReview(seed()));
+  await review('validate', admissionReview(withValue(seed(), 'metadata.annotations', { 'stateguard.io/exempt': 'no-such-policy', 'stateguard.io/exempt-reason': 'x' })));
+  assert.equal(asked.length, 0);
 });
 
 test('an exemption without a reason is itself denied, and exempts nothing', async () => {
-  const { review } = await testApp();
+  const { review } = await testApp(ON, { authoriseExemptions: authoriser({ alice: ['storage-class-required', 'resource-requests-required'] }) });
   const response = await review('validate', admissionReview(exempted()));
   assert.equal(response.allowed, false);
   const message = response.status?.message ?? '';
@@ -158,32 +214,60 @@ test('an exemption without a reason is itself denied, and exempts nothing', asyn
 });
 
 test('an exemption in a namespace where config does not allow them is refused, and the denial says why', async () => {
-  const { review } = await testApp({ exemptions: { namespaces: ['sandbox'] } });
+  const { review } = await testApp({ exemptions: { annotations: true, namespaces: ['sandbox'] } }, { authoriseExemptions: authoriser({ alice: ['storage-class-required', 'resource-requests-required'] }) });
   const refused = await review('validate', admissionReview(exempted('legacy'), { namespace: 'prod' }));
   assert.equal(refused.allowed, false);
   assert.match(refused.status?.message ?? '', /\[exemption not honoured: exemptions are not allowed in namespace prod\]/);
   assert.equal((await review('validate', admissionReview(exempted('legacy'), { namespace: 'sandbox' }))).allowed, true);
 });
 
-test('a namespace labelled stateguard.io/action (from the lookup provider) weakens deny to warn or audit, unless config forbids it', async () => {
-  const labels: Record<string, Record<string, string>> = { legacy: { 'stateguard.io/action': 'warn' }, quiet: { 'stateguard.io/action': 'audit' } };
+test('a namespace labelled stateguard.io/action (from the lookup provider) only tightens by default; loosening is a config opt-in', async () => {
+  const labels: Record<string, Record<string, string>> = { legacy: { 'stateguard.io/action': 'warn' }, quiet: { 'stateguard.io/action': 'audit' }, strict: { 'stateguard.io/action': 'deny' } };
   const lookups = { namespaceLabels: (namespace: string) => labels[namespace] };
   const { review } = await testApp({}, lookups);
+  for (const namespace of ['legacy', 'quiet', 'elsewhere']) {
+    assert.equal((await review('validate', admissionReview(seed(), { namespace }))).allowed, false, `${namespace}: the label cannot loosen deny`);
+  }
+  const tightened = await review('validate', admissionReview(compliantWithoutProbe(), { namespace: 'strict' }));
+  assert.equal(tightened.allowed, false, 'deny tightens the warn policies');
+  assert.match(tightened.status?.message ?? '', /^\[readiness-probe-required\] /m);
 
-  const warned = await review('validate', admissionReview(seed(), { namespace: 'legacy' }));
+  const loosening = await testApp({ namespaceActions: 'tighten-and-loosen' }, lookups);
+  const warned = await loosening.review('validate', admissionReview(seed(), { namespace: 'legacy' }));
   assert.equal(warned.allowed, true);
   assert.ok(warned.warnings?.some((w) => w.startsWith('[storage-class-required] ')));
-  assert.ok(warned.warnings?.some((w) => w.startsWith('[resource-requests-required] ')));
-
-  const audited = await review('validate', admissionReview(seed(), { namespace: 'quiet' }));
+  const audited = await loosening.review('validate', admissionReview(seed(), { namespace: 'quiet' }));
   assert.equal(audited.allowed, true);
   assert.match(audited.auditAnnotations?.['storage-class-required'] ?? '', /^spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName: /);
-  assert.ok(audited.auditAnnotations?.['resource-requests-required'] !== undefined);
   assert.ok(!(audited.warnings ?? []).some((w) => /storage-class-required|resource-requests-required/.test(w)));
 
-  assert.equal((await review('validate', admissionReview(seed(), { namespace: 'elsewhere' }))).allowed, false);
-  const strict = await testApp({ namespaceActionOverride: false }, lookups);
-  assert.equal((await strict.review('validate', admissionReview(seed(), { namespace: 'legacy' }))).allowed, false);
+  const ignored = await testApp({ namespaceActions: 'off' }, lookups);
+  assert.equal((await ignored.review('validate', admissionReview(compliantWithoutProbe(), { namespace: 'strict' }))).allowed, true, 'off: the label is ignored');
+});
+
+/** Passes every deny policy; only warn policies (readiness-probe-required among them) have findings. */
+function compliantWithoutProbe(): JsonObject {
+  const object = compliant();
+  const containers = ((object['spec'] as JsonObject)['template'] as { spec: { containers: JsonObject[] } }).spec.containers;
+  for (const container of containers) delete container['readinessProbe'];
+  return object;
+}
+
+test('a policy excluded for an operator\'s service account does not block it; a human is blocked; nothing is counted for the excluded policy', async () => {
+  const { review, metrics } = await testApp({ policies: { 'storage-class-required': { exclude: { subjects: ['system:serviceaccount:db-operators:*'] } } } });
+  const withRequests = (): JsonObject => {
+    const object = seed();
+    ((object['spec'] as JsonObject)['template'] as { spec: { containers: JsonObject[] } }).spec.containers[0]!['resources'] = { requests: { cpu: '1', memory: '1Gi' } };
+    return object;
+  };
+  const operator = await review('validate', admissionReview(withRequests(), { username: 'system:serviceaccount:db-operators:controller' }));
+  assert.equal(operator.allowed, true, operator.status?.message);
+  const human = await review('validate', admissionReview(withRequests(), { username: 'alice' }));
+  assert.equal(human.allowed, false);
+  assert.match(human.status?.message ?? '', /^\[storage-class-required\] /m);
+  const text = await metrics.registry.metrics();
+  assert.match(text, /^stateguard_policy_results_total\{policy="storage-class-required",result="fail",action="deny"\} 1$/m);
+  assert.doesNotMatch(text, /policy="storage-class-required",result="pass"/);
 });
 
 test('a config override to audit records findings as audit annotations instead of warnings', async () => {

@@ -178,7 +178,7 @@ test('a config truncated to a shorter valid YAML is applied, logged at warn nami
   assert.equal(truncated.logged?.msg, 'config and policies reloaded, enforcement may be weaker: actions min-replicas deny → off; params changed: min-replicas');
   assert.deepEqual((truncated.logged?.['changes'] as { actions: unknown }).actions, [{ policy: 'min-replicas', from: 'deny', to: 'off' }]);
 
-  const noDirs = reloadWith('namespaceActionOverride: true\nactionCeiling: warn\n');
+  const noDirs = reloadWith('namespaceActions: tighten\nactionCeiling: warn\n');
   assert.ok(noDirs.result.ok);
   assert.equal(noDirs.logged?.level, 40);
   assert.match(noDirs.logged?.msg ?? '', /^config and policies reloaded, enforcement may be weaker: removed team-label-required; actions .*storage-class-required deny → warn.*; actionCeiling: "deny" → "warn"$/);

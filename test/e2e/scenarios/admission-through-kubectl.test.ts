@@ -166,26 +166,28 @@ test('a corrected StatefulSet is created with the safe defaults injected; PodSec
   }
 });
 
-test('in a namespace labelled stateguard.io/action=warn, the seed is created and kubectl prints the violations as warnings', async () => {
-  const namespace = 'relaxed';
-  await createNamespace(namespace, { 'stateguard.io/action': 'warn' });
+test('the namespace label stateguard.io/action only tightens: warn does not let the seed in, deny turns warnings into a denial', async () => {
+  const relaxed = 'relaxed';
+  await createNamespace(relaxed, { 'stateguard.io/action': 'warn' });
+  const strict = 'strict';
+  await createNamespace(strict, { 'stateguard.io/action': 'deny' });
 
-  // The server learns namespace labels from a watch: give it a moment, probing with dry runs.
+  // The server learns namespace labels from a watch: probe the tightened namespace with dry runs until it knows.
   const deadline = Date.now() + 10_000;
-  let probe = await kubectl(['apply', '--dry-run=server', '-f', '-'], seed(namespace));
-  while (probe.code !== 0 && Date.now() < deadline) {
+  let probe = await kubectl(['apply', '--dry-run=server', '-f', '-'], corrected(strict));
+  while (probe.code === 0 && Date.now() < deadline) {
     await sleep(250);
-    probe = await kubectl(['apply', '--dry-run=server', '-f', '-'], seed(namespace));
+    probe = await kubectl(['apply', '--dry-run=server', '-f', '-'], corrected(strict));
   }
-  const result = await kubectl(['apply', '-f', '-'], seed(namespace));
-  assert.equal(result.code, 0, `the namespace label stateguard.io/action=warn did not weaken the denial (does the server know namespace labels?):\n${result.stderr}`);
-  assert.match(result.stdout, /statefulset\.apps\/web created/);
-  const warned = warnings(result.stderr);
-  assert.ok(warned.stateguard.includes('storage-class-required'), result.stderr);
-  assert.ok(warned.stateguard.includes('resource-requests-required'), result.stderr);
-  const decision = await server().waitForDecision('the warned seed', (line) => line.webhook === 'validate' && line.object === `${namespace}/web` && !line.dry_run);
-  assert.equal(decision.decision, 'allow');
-  assert.equal(decision.findings['storage-class-required'], 'warn');
+  const tightened = await kubectl(['apply', '-f', '-'], corrected(strict));
+  assert.equal(tightened.code, 1, `the label stateguard.io/action=deny did not tighten the warn policies (does the server know namespace labels?):\n${tightened.stderr}`);
+  assert.ok(denial(tightened.stderr).policies.includes('readiness-probe-required'), tightened.stderr);
+  await assertNotStored(strict, 'web');
+
+  const loosened = await kubectl(['apply', '-f', '-'], seed(relaxed));
+  assert.equal(loosened.code, 1, `the label stateguard.io/action=warn loosened a denial:\n${loosened.stdout}`);
+  assert.deepEqual(denial(loosened.stderr).policies, ['resource-requests-required', 'storage-class-required']);
+  await assertNotStored(relaxed, 'web');
 });
 
 test('a server-side dry run gives the same verdicts and stores nothing', async () => {
@@ -307,7 +309,7 @@ test('scaling below min-replicas through statefulsets/scale is denied', async ()
   assert.deepEqual(decision.findings, { 'min-replicas': 'deny' });
 });
 
-test('an exemption with a reason is admitted and recorded; one without a reason is denied', async () => {
+test('an exemption annotation alone is never honoured (annotation exemptions are off by default); one without a reason is denied too', async () => {
   const namespace = 'exemptions';
   await createNamespace(namespace);
   const exempt = (name: string, reason?: string): Json => {
@@ -320,21 +322,16 @@ test('an exemption with a reason is admitted and recorded; one without a reason 
     return object;
   };
 
-  const admitted = await kubectlOk(['apply', '-f', '-'], exempt('legacy', 'OPS-1234: migrating to the fast-ssd class by 2026-12'));
-  assert.match(admitted.stdout, /statefulset\.apps\/legacy created/);
-  const decision = await server().waitForDecision('the exempted StatefulSet', (line) => line.webhook === 'validate' && line.object === `${namespace}/legacy`);
-  assert.equal(decision.decision, 'allow');
-  assert.equal(decision.findings['storage-class-required'], 'exempt');
-  assert.equal(decision.findings['resource-requests-required'], 'exempt');
+  const refused = await kubectl(['apply', '-f', '-'], exempt('legacy', 'OPS-1234: migrating to the fast-ssd class by 2026-12'));
+  const lines = denial(refused.stderr).lines;
+  assert.deepEqual(denial(refused.stderr).policies, ['resource-requests-required', 'storage-class-required']);
+  for (const line of lines) assert.match(line, /\[exemption not honoured: annotation exemptions are off \(config exemptions\.annotations\)\]$/);
+  await assertNotStored(namespace, 'legacy');
 
   const denied = await kubectl(['apply', '-f', '-'], exempt('no-reason'));
   assert.equal(denied.code, 1, denied.stderr);
-  const { lines, policies } = denial(denied.stderr);
-  assert.deepEqual(policies, ['exemption-reason-required', 'resource-requests-required', 'storage-class-required']);
-  assert.match(lines.find((line) => line.startsWith('[exemption-reason-required]')) ?? '', /the exemption from "storage-class-required,resource-requests-required" gives no reason \(fix: add the annotation stateguard\.io\/exempt-reason/);
-  for (const line of lines.filter((l) => !l.startsWith('[exemption-reason-required]'))) {
-    assert.match(line, /\[exemption not honoured: it gives no reason\]$/);
-  }
+  assert.deepEqual(denial(denied.stderr).policies, ['exemption-reason-required', 'resource-requests-required', 'storage-class-required']);
+  assert.match(denial(denied.stderr).lines.find((line) => line.startsWith('[exemption-reason-required]')) ?? '', /the exemption from "storage-class-required,resource-requests-required" gives no reason \(fix: add the annotation stateguard\.io\/exempt-reason/);
   await assertNotStored(namespace, 'no-reason');
 });
 

@@ -1,6 +1,7 @@
 /** The admission app as tests drive it with inject(): real policies, real config, logs kept in memory. */
 import { actionSettings, buildConfig, type ConfigInput } from '../../../src/config/config.ts';
 import { loadPolicySet } from '../../../src/config/read-policies.ts';
+import { configurePolicies } from '../../../src/policy/index.ts';
 import { builtinPolicies } from '../../helpers/policies.ts';
 import type { AdmissionReviewResponse, Webhook } from '../../../src/admission/index.ts';
 import { buildAdmissionApp, type AdmissionApp } from '../../../src/webhook/build-admission-app.ts';
@@ -26,7 +27,7 @@ export interface TestApp {
 
 export async function testApp(input: ConfigInput = {}, lookups: Lookups = {}): Promise<TestApp> {
   const config = buildConfig([input]);
-  const set = config.policyDirs.length === 0 && config.builtinPolicies ? builtinPolicies() : loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies);
+  const set = config.policyDirs.length === 0 && config.builtinPolicies ? configurePolicies(builtinPolicies(), config.policies) : loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies);
   const context = { set, actions: actionSettings(config), ...lookups };
   const { logger, records } = captureLogs();
   const metrics = createMetrics();
