@@ -19,9 +19,24 @@ import { testCommand } from './test-command.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/**
+ * A reader that goes away (`stateguard review … | head`) closes the pipe: the rest of the output is dropped, but the
+ * command still runs to its end, so its exit code is the verdict on everything it was given, not a crash.
+ */
+const closedStreams = new Set<NodeJS.WriteStream>();
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closedStreams.add(stream);
+  });
+}
+const writeTo = (stream: NodeJS.WriteStream) => (text: string): void => {
+  if (!closedStreams.has(stream)) stream.write(text);
+};
+
 const io: CommandIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writeTo(process.stdout),
+  stderr: writeTo(process.stderr),
   stdin: (maxBytes) => readLimited(0, maxBytes, 'stdin'),
 };
 
