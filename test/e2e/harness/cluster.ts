@@ -160,6 +160,10 @@ function apiserverArgs(config: ApiserverConfig): string[] {
     `--tls-private-key-file=${config.servingCert.keyPath}`,
     `--token-auth-file=${config.tokenFile}`,
     '--authorization-mode=Node,RBAC',
+    // As kubeadm and most distributions run it: privileged containers are then judged by admission (Pod Security,
+    // stateguard), not refused by the API server's own flag before any validating webhook sees them. Without it
+    // 1.37 refuses a privileged StatefulSet template in its own validation ("disallowed by cluster policy").
+    '--allow-privileged=true',
     // Added to the default plugin list (not replacing it); named so the dependency is explicit.
     '--enable-admission-plugins=MutatingAdmissionWebhook,ValidatingAdmissionWebhook,PodSecurity',
     '--service-cluster-ip-range=10.0.0.0/24',
