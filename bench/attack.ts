@@ -3,7 +3,7 @@
  * (`stateguard serve` over TLS, with the image's Node flags). Looping senders post attack bodies while one sender
  * posts a clean AdmissionReview in between, each attack against a fresh server; prints the server's peak RSS, each attack's status and response size,
  * and the latency of the clean requests. `--seconds N` per phase (default 10), `--senders N` (default 8), `--only NAME`,
- * `--root DIR` (the server's source tree, e.g. `git archive <commit> | tar -x -C DIR` to measure before a change).
+ * `--config FILE` (a config file for the server), `--root DIR` (the server's source tree, e.g. `git archive <commit> | tar -x -C DIR` to measure before a change).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +24,8 @@ const SECONDS = argument('--seconds', 10);
 const SENDERS = argument('--senders', 8);
 /** The source tree of the server under test (`--root`, e.g. an export of an earlier commit); this one by default. */
 const SERVER_ROOT = process.argv.includes('--root') ? resolve(process.argv[process.argv.indexOf('--root') + 1] ?? '.') : ROOT;
+/** `--config FILE`: a config file for the server (e.g. another `server.bodyBudgetBytes`). */
+const CONFIG = process.argv.includes('--config') ? resolve(process.argv[process.argv.indexOf('--config') + 1] ?? '') : undefined;
 const ONLY = process.argv.indexOf('--only') === -1 ? undefined : process.argv[process.argv.indexOf('--only') + 1];
 
 const good = parse(readFileSync(resolve(ROOT, 'policies/tests/good-statefulset.yaml'), 'utf8')) as Record<string, unknown>;
@@ -94,7 +96,7 @@ function rssMiB(pid: number): number {
 }
 
 async function start(): Promise<{ child: ChildProcess; base: URL }> {
-  const child = spawn(process.execPath, [...imageNodeFlags(), 'src/cli/main.ts', 'serve', '--port', '0', '--metrics-port', '0'], { cwd: SERVER_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...imageNodeFlags(), 'src/cli/main.ts', 'serve', '--port', '0', '--metrics-port', '0', ...(CONFIG === undefined ? [] : ['--config', CONFIG])], { cwd: SERVER_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let seen = '';
   for await (const chunk of child.stderr ?? []) {
     seen += String(chunk);
