@@ -87,7 +87,7 @@ export const DEFAULT_CONFIG: Config = {
     metricsPort: 9090,
     bodyLimitBytes: 3 * 1024 * 1024,
     // Measured with bench/attack.ts (README, Memory): keeps peak RSS under the Deployment's 256 MiB limit.
-    bodyBudgetBytes: 4 * 1024 * 1024,
+    bodyBudgetBytes: 1024 * 1024,
     requestTimeoutMs: 10_000,
     shutdownDrainMs: 5_000,
     shutdownTimeoutMs: 20_000,
