@@ -29,9 +29,12 @@ for await (const chunk of child.stderr) {
   if (match?.[1] !== undefined) { port = Number(match[1]); child.stderr.resume(); break; }
 }
 const idle = rssMiB(child.pid ?? 0);
+let exited: string | undefined;
+child.once('exit', (code, signal) => { exited = `code ${code} signal ${signal}`; });
+const rss = (pid: number): number => (exited === undefined ? rssMiB(pid) : 0);
 let answered = 0;
 let peak = idle;
-const sampler = setInterval(() => { peak = Math.max(peak, rssMiB(child.pid ?? 0)); }, 50);
+const sampler = setInterval(() => { peak = Math.max(peak, rss(child.pid ?? 0)); }, 50);
 const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => new Promise<ReturnType<typeof connect>>((resolvePromise) => {
   const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
   socket.on('error', () => undefined);
@@ -44,7 +47,9 @@ const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => new 
 })));
 await new Promise((r) => setTimeout(r, 3_000));
 clearInterval(sampler);
-process.stdout.write(`${JSON.stringify({ connections: CONNECTIONS, bodyMiB: 2.9, idleRssMiB: idle, peakRssMiB: peak, rssAfterSendMiB: rssMiB(child.pid ?? 0), answeredWhileHeld: answered })}\n`);
+process.stdout.write(`${JSON.stringify({ connections: CONNECTIONS, bodyMiB: 2.9, idleRssMiB: idle, peakRssMiB: peak, rssAfterSendMiB: rss(child.pid ?? 0), answeredWhileHeld: answered, serverExited: exited ?? false })}\n`);
 for (const socket of sockets) socket.destroy();
-child.kill('SIGTERM');
-await once(child, 'exit');
+if (exited === undefined) {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
