@@ -42,5 +42,5 @@ EXPOSE 8443 9090
 # Young generation capped at 8 MiB per semi-space: under load V8 otherwise grows it to 64 MiB per semi-space and the
 # process to ~265 MiB, over the Deployment's 256Mi limit; capped, it stays near 160 MiB for ~5% throughput
 # (README, Benchmarks). `npm start` and `npm run bench` run the server with the same flags.
-ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=8", "/app/dist/cli/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=8", "--max-old-space-size=96", "/app/dist/cli/main.js"]
 CMD ["serve"]

@@ -11,6 +11,8 @@ export const PROBLEMS = {
   ERR_BAD_REQUEST: 400,
   ERR_NOT_FOUND: 404,
   ERR_REQUEST_TIMEOUT: 408,
+  /** Too many large bodies in flight (server.bodyBudgetBytes): answered with Retry-After. */
+  ERR_BUSY: 429,
   /** nginx's "client closed request": never sent, the connection is gone. */
   ERR_CLIENT_CLOSED: 499,
   ERR_REVIEW_NOT_OBJECT: 400,

@@ -43,6 +43,7 @@ export const CONFIG_SCHEMA = {
         metricsHost: { type: 'string', minLength: 1 },
         metricsPort: { type: 'integer', minimum: 0, maximum: 65535 },
         bodyLimitBytes: { type: 'integer', minimum: 1024 },
+        bodyBudgetBytes: { type: 'integer', minimum: 262144 },
         requestTimeoutMs: { type: 'integer', minimum: 100 },
         shutdownDrainMs: { type: 'integer', minimum: 0 },
         shutdownTimeoutMs: { type: 'integer', minimum: 0 },

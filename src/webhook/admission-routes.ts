@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { admitParsed, parseReview, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
+import { chargeOf, createBodyBudget, QUEUE_WAIT_MS } from './body-budget.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
 import { withExemptionGrant } from './exemption-grant.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
@@ -19,6 +20,8 @@ export interface AdmissionRoutesOptions {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
+  /** The request-body bytes read, parsed and evaluated at once (body-budget.ts). */
+  readonly bodyBudgetBytes: number;
   /** Whether the server hung up on this connection (a slow client), which it logged already. */
   readonly hungUp: (socket: Socket) => boolean;
 }
@@ -31,7 +34,8 @@ declare module 'fastify' {
 }
 
 export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (app, options, done) => {
-  const { context, metrics, bodyLimitBytes } = options;
+  const { context, metrics, bodyLimitBytes, bodyBudgetBytes } = options;
+  const budget = createBodyBudget(bodyBudgetBytes);
   app.decorateRequest('receivedAt', 0);
   app.addHook('onRequest', (request, _reply, next) => {
     request.receivedAt = performance.now();
@@ -45,6 +49,23 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
     metrics.observeRejected(webhook, 'invalid', elapsedMs(request) / 1000);
     return reply.code(found.status).send(problemBody(found));
   };
+
+  // Memory is bounded by design: a body is charged to the budget from its headers until its response is done, before
+  // a byte of it is read. One that finds no room in time is read and discarded (bounded by server.requestTimeoutMs,
+  // held in no buffer), then answered 429: the connection stays usable.
+  app.addHook('onRequest', async (request, reply) => {
+    const bytes = chargeOf(request.headers, bodyLimitBytes);
+    if (bytes === 0) return;
+    const release = await budget.acquire(bytes);
+    if (release === undefined) {
+      const found = problem('ERR_BUSY', `the server is reading other large bodies (server.bodyBudgetBytes: ${bodyBudgetBytes} bytes at once) and this body of ${bytes} bytes found no room within ${QUEUE_WAIT_MS} ms; retry later`);
+      await discardRest(request.raw);
+      void reply.header('retry-after', '1');
+      return reject(webhookOf(request), found, request, reply);
+    }
+    if (reply.raw.closed) release();
+    else reply.raw.once('close', release);
+  });
 
   // Admission speaks JSON only: without this, fastify would also accept text/plain.
   app.removeContentTypeParser('text/plain');

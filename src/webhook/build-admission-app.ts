@@ -74,6 +74,6 @@ export function buildAdmissionApp(options: AdmissionAppOptions): AdmissionApp {
     logProblem(logger, found);
     return reply.code(found.status).send(problemBody(found));
   });
-  app.register(admissionRoutes, { context: options.context, metrics: options.metrics, logger, bodyLimitBytes: server.bodyLimitBytes, hungUp: (socket) => hungUp.has(socket) });
+  app.register(admissionRoutes, { context: options.context, metrics: options.metrics, logger, bodyLimitBytes: server.bodyLimitBytes, bodyBudgetBytes: server.bodyBudgetBytes, hungUp: (socket) => hungUp.has(socket) });
   return app;
 }
