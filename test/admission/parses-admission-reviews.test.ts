@@ -54,6 +54,13 @@ test('a StatefulSet CREATE becomes a StatefulSet review with the request fields 
   assert.deepEqual(review.userInfo, { username: 'bob', groups: ['system:authenticated'] });
 });
 
+test('userInfo keeps uid, string groups and string extra lists (a SubjectAccessReview passes them on); other values are dropped', () => {
+  const userInfo = { username: 'alice', uid: 'u-42', groups: ['devs', 7, 'system:authenticated'], extra: { scopes: ['read', null, 'write'], 'node-name': 'n1', empty: [] } };
+  const parsed = parseReview(withRequest({ userInfo }));
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.review.userInfo, { username: 'alice', uid: 'u-42', groups: ['devs', 'system:authenticated'], extra: { scopes: ['read', 'write'], empty: [] } });
+});
+
 test('a statefulsets/scale UPDATE becomes a Scale review carrying the old Scale', () => {
   const parsed = parseReview(admissionReview(scaleOf('web', 1), { operation: 'UPDATE', oldObject: scaleOf('web', 3) }));
   assert.ok(parsed.ok && parsed.review.target === 'Scale');
