@@ -36,6 +36,7 @@ let kube: Kube;
 /** stateguard's service account. */
 let serviceAccount: string;
 let port: number;
+const POLICY_REPORT_CRD = join(import.meta.dirname, '..', '..', 'deploy', 'components', 'policyreport-crd', 'policyreport-crd.yaml');
 let stateguard: Stateguard | undefined;
 
 before(async () => {
@@ -50,6 +51,11 @@ before(async () => {
   }));
   const applied = await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: configurations }) });
   assert.equal(applied.code, 0, applied.stderr);
+  // The PolicyReport CRD is an opt-in piece of deploy/; with it the server runs every cluster feature.
+  await cluster.kubectlOk(['apply', '-f', POLICY_REPORT_CRD]);
+  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  // The namespace exists (a missing one stops the server at start-up); RBAC forbids stateguard's Lease in it.
+  await cluster.kubectlOk(['create', 'namespace', 'elsewhere']);
 });
 
 after(async () => {

@@ -4,6 +4,7 @@
  * their warnings disappear from `kubectl apply` — and no admission request makes an API call of its own.
  */
 import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { test } from './harness/test.ts';
 import type { JsonObject } from '../../src/policy/index.ts';
@@ -22,6 +23,9 @@ before(async () => {
   const serviceAccount = await stateguardKubeconfig(cluster);
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' });
+  // The PolicyReport CRD is an opt-in piece of deploy/; with it the server runs every cluster feature.
+  await cluster.kubectlOk(['apply', '-f', resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml')]);
+  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
   stateguard = await startStateguard({ kubeconfig: serviceAccount });
   // The CA bundle --ca-out wrote is the one the server keeps in its Secret (and patches into the configurations).
   await registerWebhooks(cluster, stateguard);
