@@ -40,17 +40,43 @@ const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 
-/** Asks for bookmarks and a server-side end to each watch, so neither side keeps a dead connection. */
+/**
+ * Asks for bookmarks and a server-side end to each watch, so neither side keeps a dead connection. Once closed, it
+ * aborts the watches it opened and any that connect later: ListWatch starts a watch after a list that was in flight
+ * when it was stopped, and that connection would keep a stopping process alive.
+ */
 class BoundedWatch extends Watch {
   readonly #timeoutSeconds: number;
+  readonly #open = new Set<AbortController>();
+  #closed = false;
 
   constructor(config: KubeConfig, timeoutSeconds: number) {
     super(config);
     this.#timeoutSeconds = timeoutSeconds;
   }
 
-  override watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
-    return super.watch(path, { ...query, timeoutSeconds: this.#timeoutSeconds, allowWatchBookmarks: true }, callback, done);
+  override async watch(...[path, query, callback, done]: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
+    if (this.#closed) {
+      const aborted = new AbortController();
+      aborted.abort();
+      return aborted;
+    }
+    const opened: { controller?: AbortController } = {};
+    const finished = (error: unknown): void => {
+      if (opened.controller !== undefined) this.#open.delete(opened.controller);
+      done(error);
+    };
+    const controller = await super.watch(path, { ...query, timeoutSeconds: this.#timeoutSeconds, allowWatchBookmarks: true }, callback, finished);
+    opened.controller = controller;
+    if (this.#closed) controller.abort();
+    else this.#open.add(controller);
+    return controller;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const controller of this.#open) controller.abort();
+    this.#open.clear();
   }
 }
 
@@ -99,6 +125,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
     async stop() {
       stopped = true;
       clearTimeout(retry);
+      watch.close();
       await informer.stop();
     },
   };

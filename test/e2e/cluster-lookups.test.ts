@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { test } from './harness/test.ts';
@@ -122,5 +125,40 @@ test('a cache refused by RBAC reports 403, keeps retrying, and syncs once access
     assert.equal(refused.lookup.storageClass?.('fast')?.['provisioner'], 'example.com/none');
   } finally {
     await refused.stop();
+  }
+});
+
+test('caches stopped while their first list is in flight open no watch afterwards: the stopping process ends', async () => {
+  // ListWatch starts its watch when a list returns, even if it was stopped meanwhile; an open watch keeps a process
+  // alive until the API server ends it (300 s by default), which turned a server's SIGTERM into a SIGKILL.
+  const lookupCache = join(import.meta.dirname, '..', '..', 'src', 'cluster', 'lookup-cache.ts');
+  const kubeModule = join(import.meta.dirname, '..', '..', 'src', 'cluster', 'kube.ts');
+  const script = `
+    const { startLookupCache } = await import(${JSON.stringify(lookupCache)});
+    const { loadKube } = await import(${JSON.stringify(kubeModule)});
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    for (const delayMs of [0, 0, 1, 3, 10]) {
+      const cache = startLookupCache(loadKube({ kubeconfig: ${JSON.stringify(cluster.kubeconfig)} }), { log });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await cache.stop();
+    }
+    console.log('stopped');`;
+  const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit').then(([code]) => `exit code ${String(code)}`);
+  let output = '';
+  const stopped = Promise.withResolvers<void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes('stopped')) stopped.resolve();
+  });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  try {
+    assert.equal(await Promise.race([stopped.promise.then(() => 'stopped'), exited]), 'stopped', output);
+    // client-node ends an idle watch after 30 s: a leaked one keeps the process about that long after the stop.
+    // 15 s is far above what a clean exit takes and below what a leak costs.
+    const ended = await Promise.race([exited, sleep(15_000, 'still running 15 s after the caches stopped')]);
+    assert.equal(ended, 'exit code 0', `a process whose caches were stopped ends on its own: ${output}`);
+  } finally {
+    child.kill('SIGKILL');
   }
 });
