@@ -91,7 +91,7 @@ function nearestAllowed(size: number, { min, max, step }: Bounds): number | unde
   if (step !== undefined) {
     const up = Math.ceil(candidate / step - 1e-9) * step;
     const down = Math.floor(candidate / step + 1e-9) * step;
-    candidate = (max === undefined || up <= max) && up >= (min ?? 0) ? up : down;
+    candidate = max === undefined || up <= max ? up : down;
     if ((min !== undefined && candidate < min) || candidate <= 0) return undefined;
   }
   return candidate;
