@@ -34,6 +34,8 @@ const CASE_FILE_SCHEMA = {
           operation: { enum: ['CREATE', 'UPDATE'] },
           namespace: { type: 'string' },
           namespaceLabels: { type: 'object', additionalProperties: { type: 'string' } },
+          // The policy's params for this case, merged over its own as the config file's policies.<id>.params are.
+          params: { type: 'object' },
           old: OBJECT_SPEC,
           lookup: {
             type: 'object',
@@ -59,7 +61,7 @@ const validateCaseFile = new Ajv({ allErrors: true, strict: false }).compile(CAS
 
 type Spec = { base?: string; object?: Record<string, unknown>; set?: Record<string, unknown> };
 type Lookup = { storageClasses?: Record<string, unknown>[]; services?: Record<string, unknown>[]; podDisruptionBudgets?: Record<string, unknown>[] };
-type RawCase = Spec & { name: string; operation?: 'CREATE' | 'UPDATE'; namespace?: string; namespaceLabels?: Record<string, string>; old?: Spec; lookup?: Lookup; expect: PolicyCase['expect'] };
+type RawCase = Spec & { name: string; operation?: 'CREATE' | 'UPDATE'; namespace?: string; namespaceLabels?: Record<string, string>; params?: Record<string, unknown>; old?: Spec; lookup?: Lookup; expect: PolicyCase['expect'] };
 type RawFile = { policy: string; base?: string; cases: RawCase[] };
 
 export function findCaseFiles(directory: string): string[] {
@@ -92,6 +94,7 @@ export function loadCases(files: readonly string[]): { cases: PolicyCase[]; prob
         const namespace = c.namespace ?? 'default';
         cases.push({
           file, policy: doc.policy, name: c.name, expect: c.expect,
+          ...(c.params === undefined ? {} : { params: c.params }),
           request: {
             object, operation: c.operation ?? 'CREATE', namespace,
             ...(old === undefined ? {} : { oldObject: old }),
@@ -120,7 +123,10 @@ function lookupOf(lookup: Lookup): LookupContext {
   const byName = (list: Record<string, unknown>[] | undefined, name: string) => list?.find((o) => (o['metadata'] as Record<string, unknown> | undefined)?.['name'] === name) ?? null;
   const inNamespace = (list: Record<string, unknown>[] | undefined, ns: string) => list?.filter((o) => ((o['metadata'] as Record<string, unknown> | undefined)?.['namespace'] ?? 'default') === ns);
   return {
-    ...(lookup.storageClasses === undefined ? {} : { storageClass: (name: string) => byName(lookup.storageClasses, name) }),
+    ...(lookup.storageClasses === undefined ? {} : {
+      storageClass: (name: string) => byName(lookup.storageClasses, name),
+      defaultStorageClass: () => lookup.storageClasses?.find((o) => (o['metadata'] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true') ?? null,
+    }),
     ...(lookup.services === undefined ? {} : { services: (ns: string) => inNamespace(lookup.services, ns) }),
     ...(lookup.podDisruptionBudgets === undefined ? {} : { podDisruptionBudgets: (ns: string) => inNamespace(lookup.podDisruptionBudgets, ns) }),
   };

@@ -1,8 +1,10 @@
 /** Policy test cases: evaluate one policy against a prepared object and compare with the expected outcome. */
 import type { PolicySet } from './compile.ts';
+import { configurePolicies } from './configure.ts';
+import { StateguardError } from './errors.ts';
 import { evaluate } from './evaluate.ts';
 import { deepEqual } from './object-path.ts';
-import type { Action, EvaluationRequest, PatchOperation, Policy, Result } from './types.ts';
+import type { Action, EvaluationRequest, JsonObject, PatchOperation, Policy, Result } from './types.ts';
 
 export interface ExpectedViolation {
   readonly path?: string;
@@ -16,6 +18,8 @@ export interface PolicyCase {
   readonly policy: string;
   readonly name: string;
   readonly request: EvaluationRequest;
+  /** Params for this case, merged over the policy's own and validated as config `policies.<id>.params` are. */
+  readonly params?: JsonObject;
   readonly expect: {
     readonly result?: Result;
     readonly violations?: readonly ExpectedViolation[];
@@ -39,7 +43,14 @@ export function runCases(set: PolicySet, cases: readonly PolicyCase[]): CaseOutc
       single = isolate(set, policy);
       isolated.set(policy.id, single);
     }
-    return { case: testCase, problems: check(single, policy, testCase) };
+    if (testCase.params !== undefined) {
+      try {
+        single = configurePolicies(single, { [policy.id]: { params: testCase.params } });
+      } catch (error) {
+        return { case: testCase, problems: [`invalid params: ${error instanceof StateguardError ? [error.message, ...error.details].join('; ') : String(error)}`] };
+      }
+    }
+    return { case: testCase, problems: check(single, single.byId.get(policy.id) ?? policy, testCase) };
   });
 }
 
@@ -86,4 +97,3 @@ function check(set: PolicySet, policy: Policy, testCase: PolicyCase): string[] {
   if (again.patch.length > 0) problems.push(`mutation is not idempotent: a second pass patches ${JSON.stringify(again.patch)}`);
   return problems;
 }
-

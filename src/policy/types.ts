@@ -170,9 +170,10 @@ export interface Violation {
  * Why a policy was not judged (result `skip`), for the layers that react to it (admission, reports, exit codes):
  * - `exempted`: an honoured exemption annotation (the claim is in `exemption`);
  * - `no-cluster-data`: a LOOKUP policy without the data it reads (offline, or the cache has not synced);
- * - `lookup-forbidden`: a LOOKUP policy whose data the API server refused to list: never a pass.
+ * - `lookup-forbidden`: a LOOKUP policy whose data the API server refused to list: never a pass;
+ * - `not-configured`: an enabled policy whose params give it nothing to check (e.g. no list of allowed classes).
  */
-export const SKIP_CAUSES = ['exempted', 'no-cluster-data', 'lookup-forbidden'] as const;
+export const SKIP_CAUSES = ['exempted', 'no-cluster-data', 'lookup-forbidden', 'not-configured'] as const;
 export type SkipCause = (typeof SKIP_CAUSES)[number];
 
 export interface Skip {

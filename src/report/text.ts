@@ -65,6 +65,8 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
   if (unscoped.length > 0) out.push(paint('dim', `  ~ ${safe(unscoped.map((r) => `${r.policy} (${r.scope?.unchecked.join(', ')})`).join(', '))}: evaluated as if in scope; those match/exclude parts were not checked (unknown here)`));
   const offline = results.filter((r) => r.skip?.cause === 'no-cluster-data');
   if (offline.length > 0) out.push(paint('dim', `  - ${safe(offline.map((r) => r.policy).join(', '))}: need cluster data, skipped`));
+  const unconfigured = results.filter((r) => r.skip?.cause === 'not-configured');
+  if (unconfigured.length > 0) out.push(paint('dim', `  - ${safe(unconfigured.map((r) => r.policy).join(', '))}: enabled but not configured (no params), nothing checked`));
   if (item.evaluation.mutators.length > 0) {
     out.push(`  ${paint('cyan', '+')} defaults the webhook would inject: ${safe(item.evaluation.mutators.join(', '))}${diff === undefined && !audit ? paint('dim', ' (--diff shows them)') : ''}`);
   }

@@ -22,11 +22,11 @@ test('markdown: a summary table, then a findings table per StatefulSet that did 
   const text = formatMarkdown(report, 'stateguard audit of https://127.0.0.1:6443');
   assert.match(text, /^## stateguard audit of https:\/\/127\.0\.0\.1:6443\n\n\*\*2 StatefulSets: 1 denied, 0 with warnings, 1 clean\*\*, 1 cluster errors\n/);
   assert.match(text, /^\| verdict \| StatefulSet \| deny violations \| warnings \| rule errors \| not evaluated \| skipped policies \|$/m);
-  const row = /^\| DENY \| `shop\/web` \| (\d+) \| (\d+) \| 0 \| 0 \| 4 \|$/m.exec(text);
+  const row = /^\| DENY \| `shop\/web` \| (\d+) \| (\d+) \| 0 \| 0 \| 6 \|$/m.exec(text);
   assert.ok(row, text);
   assert.equal(Number(row[1]), (text.match(/^\| fail \|/gm) ?? []).length, 'the summary counts the rows its findings table lists');
   assert.equal(Number(row[2]), (text.match(/^\| warn \|/gm) ?? []).length);
-  assert.match(text, /^\| PASS \| `shop\/clean` \| 0 \| 0 \| 0 \| 0 \| 2 \|$/m);
+  assert.match(text, /^\| PASS \| `shop\/clean` \| 0 \| 0 \| 0 \| 0 \| 4 \|$/m);
   assert.match(text, /^### DENY `shop\/web`$/m);
   assert.doesNotMatch(text, /^### PASS/m, 'only StatefulSets with findings get a section');
   assert.match(text, /^\| fail \| `resource-requests-required` \| `spec\.template\.spec\.containers\[0\]\.resources\.requests` \| container "nginx" requests no cpu/m);

@@ -49,7 +49,7 @@ test('the verdict hash ignores the time and changes with the verdict and the Sta
 });
 
 test('a StatefulSet every applicable policy passes is clean', () => {
-  const lookup = { storageClass: () => ({}), services: () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }], podDisruptionBudgets: () => [] };
+  const lookup = { storageClass: () => ({ allowVolumeExpansion: true }), services: () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }], podDisruptionBudgets: () => [] };
   const evaluation = evaluate(builtinPolicies(), { object: statefulSet('web', 'shop'), operation: 'CREATE', namespace: 'shop', lookup }, { validateMutated: false });
   assert.equal(desiredReport(ref, evaluation, new Date(), V).clean, true);
 });

@@ -22,7 +22,7 @@ before(async () => {
   await kubectl(['create', 'namespace', 'billing']);
   await kubectl(['apply', '-f', '-'], JSON.stringify({
     apiVersion: 'v1', kind: 'List', items: [
-      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'clean', namespace: 'shop' }, spec: { clusterIP: 'None', selector: { app: 'clean' }, ports: [{ port: 80 }] } },
       statefulSet('clean', 'shop'),
       statefulSet('no-requests', 'shop', { withoutRequests: true }),

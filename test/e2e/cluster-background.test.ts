@@ -40,7 +40,7 @@ before(async () => {
   await kubectl(['apply', '-f', CRD]);
   await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' }));
+  await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true }));
   cache = startLookupCache(kube, { log: silentLog, watchTimeoutSeconds: 5 });
   await cache.waitForSync(30_000);
   policies = { set: builtinPolicies(), actions: DEFAULT_ACTION_SETTINGS };

@@ -79,7 +79,7 @@ test('objects created after the watches were ended and resumed by the API server
     apiVersion: 'v1', kind: 'List', items: [
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db', namespace }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } },
       { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'db' } } } },
-      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'example.com/none' },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'example.com/none', allowVolumeExpansion: true },
     ],
   }));
   const passed = await eventually('the new objects in the caches', () => {

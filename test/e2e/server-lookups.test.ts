@@ -22,7 +22,7 @@ before(async () => {
   cluster = await startCluster();
   const serviceAccount = await stateguardKubeconfig(cluster);
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' });
+  await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true });
   // The PolicyReport CRD is an opt-in piece of deploy/; with it the server runs every cluster feature.
   await cluster.kubectlOk(['apply', '-f', resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml')]);
   await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);

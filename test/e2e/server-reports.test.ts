@@ -37,7 +37,7 @@ before(async () => {
   await kubectl(['apply', '-f', CRD]);
   await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
   await kubectl(['create', 'namespace', namespace]);
-  await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' });
+  await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true });
   // Created while no stateguard runs: nothing judged it.
   await kubectl(['apply', '-f', '-'], statefulSet('before', namespace, { withoutRequests: true }));
   configFile = join(cluster.dir, 'stateguard.yaml');

@@ -147,7 +147,7 @@ test('each webhook computes only its half: skipMutation gives no patch, skipVali
   const changed = seed();
   (changed['spec'] as Record<string, unknown>)['serviceName'] = 'other';
   const update = evaluate(set, { object: changed, oldObject: old, operation: 'UPDATE' }, { skipValidation: true });
-  assert.deepEqual(update.results.map((r) => `${r.policy}:${r.result}`), ['immutable-fields-unchanged:fail'], 'rules the API server would pre-empt are enforced in the mutating webhook');
+  assert.deepEqual(update.results.map((r) => `${r.policy}:${r.result}`), ['claim-template-resize:pass', 'immutable-fields-unchanged:fail'], 'rules the API server would pre-empt are enforced in the mutating webhook');
   assert.deepEqual(mutateOnly.patch, full.patch);
 });
 
