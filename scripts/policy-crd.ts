@@ -83,8 +83,9 @@ export function policyCrd(): string {
       }],
     },
   };
+  // YAML 1.1, as the API server reads it: `off` must be quoted there or it is false.
   const header = '# Generated from src/policy/policy-schema.ts by `npm run deploy:crd`: change the schema there, not here.\n';
-  return header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 if (import.meta.main) {

@@ -8,10 +8,16 @@ import { parse, parseAllDocuments } from 'yaml';
 import { POLICY_CRD, policyCrd, policyCrdSchema } from '../../scripts/policy-crd.ts';
 import { toStructural } from '../../scripts/structural-schema.ts';
 import { BUILTIN_POLICY_DIR, readPolicySources } from '../../src/config/read-policies.ts';
+import { ACTIONS } from '../../src/policy/index.ts';
 import { kubectlBinary } from '../helpers/kubectl.ts';
 
 test('the committed StatefulSetPolicy CRD is the one generated from the policy schema (npm run deploy:crd)', () => {
   assert.equal(readFileSync(POLICY_CRD, 'utf8'), policyCrd());
+});
+
+test('the API server reads the CRD as YAML 1.1 and still sees every action as a string (off is not false)', () => {
+  const crd = parse(readFileSync(POLICY_CRD, 'utf8'), { version: '1.1' }) as { spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: { action: { enum: unknown[] } } } } } } }[] } };
+  assert.deepEqual(crd.spec.versions[0]?.schema.openAPIV3Schema.properties.spec.properties.action.enum, [...ACTIONS]);
 });
 
 test('the CRD schema accepts every built-in policy, as kubectl apply would send it', () => {
