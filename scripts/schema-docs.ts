@@ -96,7 +96,8 @@ function at(schema: Schema, path: string): Schema | undefined {
   let node: Schema | undefined = schema;
   for (const step of path === '' ? [] : path.split('.')) {
     const [key = '', list] = step.endsWith('[]') ? [step.slice(0, -2), true] : [step, false];
-    node = key === '*' ? asSchema(node?.['additionalProperties']) : asSchema(asSchema(node?.['properties'])?.[key]);
+    if (key === '*') node = asSchema(node?.['additionalProperties']);
+    else if (key !== '') node = asSchema(asSchema(node?.['properties'])?.[key]);
     if (list) node = asSchema(node?.['items']);
   }
   return node;

@@ -82,8 +82,11 @@ function paramsOf(policy: Policy): unknown {
   return [policy.validate?.params ?? null, policy.mutate?.params ?? null];
 }
 
+const NOT_DEFINITION = new Set(['id', 'file', 'line', 'action', 'description', 'category', 'validate', 'mutate']);
+
 /** What a policy checks and on what, besides its action and params (not its words, nor where it is written). */
 function definitionOf(policy: Policy): unknown {
-  const { id: _id, file: _file, line: _line, action: _action, description: _description, category: _category, validate, mutate, ...rest } = policy;
+  const { validate, mutate } = policy;
+  const rest = Object.fromEntries(Object.entries(policy).filter(([key]) => !NOT_DEFINITION.has(key)));
   return [rest, validate === undefined ? null : { ...validate, params: null }, mutate?.mutator ?? null];
 }
