@@ -94,7 +94,7 @@ function nameOf(object: JsonObject): string {
 }
 
 /** The status to write, or undefined when the stored one says the same (its lastTransitionTime kept while Ready holds). */
-function statusBody(status: ResourceStatus, stored: unknown): JsonObject | undefined {
+export function statusBody(status: ResourceStatus, stored: unknown): JsonObject | undefined {
   const conditions = (stored as { conditions?: unknown } | undefined)?.conditions;
   const previous = Array.isArray(conditions) ? (conditions as JsonObject[]).find((c) => c['type'] === 'Ready') : undefined;
   const value = status.ready ? 'True' : 'False';
