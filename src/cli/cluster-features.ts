@@ -1,11 +1,14 @@
 /** What `serve` takes from its cluster side, and the cluster-free default (no client-node loaded for it). */
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
+import type { PolicySet } from '../policy/index.ts';
 import type { StartOptions } from '../webhook/start-server.ts';
 
 export interface ClusterFeatures {
   /** What the server takes from the cluster. Off: only the summary saying why. */
   readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
+  /** Joins the cluster's StatefulSetPolicy resources to the file policies at each (re)load (policy-resource-watch.ts). */
+  readonly combinePolicies?: (files: PolicySet) => PolicySet;
   /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */
   stop(): Promise<void>;
 }

@@ -18,6 +18,7 @@ import { chooseReportApi, noReportApiMessage, servedReportVersions } from '../cl
 import { requireNamespace } from '../cluster/own-namespace.ts';
 import { startLeaderElection } from '../cluster/leader.ts';
 import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
+import { startPolicyResourceWatch } from '../cluster/policy-resource-watch.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import { actionSettings, type ClusterConfig } from '../config/config.ts';
 import { createCertificateRelay } from '../webhook/certificate-feed.ts';
@@ -35,7 +36,7 @@ const SYNC_POLL_MS = 100;
  * own namespace does not exist: the Lease and the certificate Secret could never be written, so the server would
  * never become ready.
  */
-export async function startClusterFeatures(initial: Settings, logger: Logger, access: ClusterAccess): Promise<ClusterFeatures> {
+export async function startClusterFeatures(initial: Settings, logger: Logger, access: ClusterAccess, requestReload: () => void = () => undefined): Promise<ClusterFeatures> {
   const { config } = initial;
 
   const cluster = config.cluster;
@@ -57,6 +58,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
     namespace: cluster.namespace, name: cluster.leaseName, identity,
     leaseDurationSeconds: cluster.leaseDurationSeconds, renewIntervalSeconds: cluster.leaseRenewSeconds, log: log('leader'),
   });
+  const policyResources = startPolicyResourceWatch(kube, { leader, onChange: requestReload, log: log('policy-resources') });
   // With certificate files (cert-manager, a mounted Secret) the server follows those; nothing here touches certificates.
   const relay = config.server.tlsCert === undefined ? createCertificateRelay() : undefined;
   const certificates = relay === undefined ? undefined : startCertificateManager(kube, {
@@ -70,7 +72,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
     ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
   });
 
-  const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
+  const features = ['lookups', 'policy-resources', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
     server: {
       lookups: {
@@ -80,7 +82,8 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         authoriseExemptions: createExemptionAuthoriser(kube, { log: log('exemptions') }),
       },
       ...(relay === undefined ? {} : { certificates: relay }),
-      ready: sync.ready,
+      // Not ready before the StatefulSetPolicy resources are in force (bounded like the lookups).
+      ready: () => sync.ready() && (policyResources.settled() || !sync.waits()),
       onReload(settings) {
         policies = auditPolicies(settings);
         audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));
@@ -92,6 +95,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         },
       },
     },
+    combinePolicies: policyResources.combine,
     async stop() {
       sync.stop();
       const steps: readonly [string, () => Promise<void> | undefined][] = [
@@ -99,6 +103,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         ['the certificate manager', () => certificates?.stop()],
         ['the leader election', () => leader.stop()],
         ['the lookup caches', () => lookups.stop()],
+        ['the policy resources', () => policyResources.stop()],
       ];
       const stopAll = async (): Promise<void> => {
         for (const [what, step] of steps) {
@@ -135,7 +140,7 @@ function rotationTiming(validityMs: number): { validityMs: number; checkInterval
  * that cannot list a kind still serves, its LOOKUP policies skipping with the reason. Logs the sync, or at the bound
  * what is missing (each failed list is logged as it happens). Returns the condition and a function that stops it.
  */
-function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { ready: () => boolean; stop: () => void } {
+function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { ready: () => boolean; waits: () => boolean; stop: () => void } {
   const boundMs = cluster.syncTimeoutSeconds * 1000;
   const startedAt = performance.now();
   const elapsed = (): number => performance.now() - startedAt;
@@ -151,5 +156,5 @@ function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { 
     clearInterval(poll);
   }, SYNC_POLL_MS).unref();
   const ready = cluster.readinessWaitsForSync ? () => lookups.synced() || elapsed() >= boundMs : () => true;
-  return { ready, stop: () => clearInterval(poll) };
+  return { ready, waits: () => cluster.readinessWaitsForSync && elapsed() < boundMs, stop: () => clearInterval(poll) };
 }

@@ -55,7 +55,7 @@ export function loadSettings(flags: PolicyFlags, extra: ConfigInput = {}): { con
 function withPolicyOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'config file (YAML)')
-    .option('-p, --policies <dir>', 'extra policy directory (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
+    .option('-p, --policies <path>', 'extra policy directory, or a file of StatefulSetPolicy manifests (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
     .option('--no-builtin-policies', 'do not load the built-in policies');
 }
 

@@ -72,14 +72,22 @@ export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>)
   const logger = createLogger(initial.config.log.level);
   const access = clusterAccess(initial.config.cluster);
   // client-node (about 90 MiB of a process's memory) is loaded only when a cluster is used.
-  const cluster = access.enabled ? await (await import('./cluster-wiring.ts')).startClusterFeatures(initial, logger, access) : withoutCluster(access);
+  // StatefulSetPolicy resources ask for a reload when they change; the reloads are coalesced as SIGHUP's are.
+  let requestReload = (): void => undefined;
+  const cluster = access.enabled ? await (await import('./cluster-wiring.ts')).startClusterFeatures(initial, logger, access, () => requestReload()) : withoutCluster(access);
+  const combine = cluster.combinePolicies;
+  const loadAll = combine === undefined ? load : (): Settings => {
+    const settings = load();
+    return { ...settings, set: combine(settings.set) };
+  };
   // A SIGTERM while HTTPS still waits for its first self-managed certificate ends the wait.
   const startup = new AbortController();
-  const starting = startServer({ initial, load, logger, ...cluster.server, signal: startup.signal });
+  const starting = startServer({ initial, load: loadAll, logger, ...cluster.server, signal: startup.signal });
   // Listening for signals from the start: a SIGHUP's default action would end the process. A burst of them runs a
   // few reloads, not one each (coalesce-reloads.ts); a failed start has nothing to reload.
   const reloads = coalesceReloads(() => starting.then((server) => server.reload(), () => undefined), RELOAD_MIN_INTERVAL_MS);
   const reload = (): void => reloads.request();
+  requestReload = reload;
   const stop = (signal: NodeJS.Signals): void => {
     removeHandlers();
     reloads.stop();

@@ -14,7 +14,8 @@ const OBJECT_SPEC = {
   properties: { base: { type: 'string' }, object: { type: 'object' }, set: { type: 'object' } },
 };
 
-const CASE_FILE_SCHEMA = {
+/** The schema of a test case file (published as schemas/policy-test-cases.schema.json). */
+export const CASE_FILE_SCHEMA = {
   type: 'object',
   required: ['policy', 'cases'],
   additionalProperties: false,

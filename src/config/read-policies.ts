@@ -1,4 +1,7 @@
-/** Reads policy documents from directories: every *.yaml / *.yml outside `tests/` folders. */
+/**
+ * Reads policy documents from directories (every *.yaml / *.yml outside `tests/` folders) or single files: the
+ * StatefulSetPolicy manifests one would `kubectl apply`, labels and annotations included.
+ */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +16,8 @@ export function readPolicySources(directory: string): PolicySource[] {
   } catch (error) {
     throw new StateguardError('ERR_POLICY_INVALID', `cannot read policy directory ${directory}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   }
-  if (!stat.isDirectory()) throw new StateguardError('ERR_POLICY_INVALID', `policy path ${directory} is not a directory`);
+  if (stat.isFile()) return [{ file: relative(process.cwd(), directory) || directory, text: readFileSync(directory, 'utf8') }];
+  if (!stat.isDirectory()) throw new StateguardError('ERR_POLICY_INVALID', `policy path ${directory} is neither a file nor a directory`);
   const sources: PolicySource[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -15,3 +15,4 @@ export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_P
 export { SCOPE_SCHEMA } from './policy-schema.ts';
 export { globMatches, scopeOf, selects, type ScopeFacts, type ScopeVerdict } from './match.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';
+export { createResourceResolver, policyDocumentOf, POLICY_RESOURCE, RESOURCE_REASONS, resourceProblems, type ResolvedResources, type ResourceReason, type ResourceResolver, type ResourceStatus } from './policy-resources.ts';

@@ -57,6 +57,7 @@ export const POLICY_SCHEMA = {
       additionalProperties: false,
       properties: {
         name: { type: 'string', pattern: ID, maxLength: 63 },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
         annotations: { type: 'object', additionalProperties: { type: 'string' } },
       },
     },

@@ -10,6 +10,7 @@ import { admitParsed, parseReview, problem, WEBHOOKS, type AdmissionContext, typ
 import { chargeOf, createBodyBudget, QUEUE_WAIT_MS } from './body-budget.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
 import { withExemptionGrant } from './exemption-grant.ts';
+import { admitPolicyResource } from './policy-resource-admission.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
 import { logProblem, problemBody, problemOfError, prototypeKeyError } from './problem-of-error.ts';
@@ -110,6 +111,12 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   for (const webhook of WEBHOOKS) {
     app.post(`/${webhook}`, async (request, reply) => {
       const parsed = parseReview(request.body);
+      // stateguard's own StatefulSetPolicy resources: refused when they would not compile.
+      const resource = webhook === 'validate' && parsed.ok ? admitPolicyResource(request.body, parsed.review) : undefined;
+      if (resource !== undefined) {
+        loggers[webhook].info({ ...resource.record, [LOG_KEYS.durationMs]: Math.round(elapsedMs(request) * 100) / 100 }, DECISION_MESSAGE);
+        return reply.send(resource.response);
+      }
       const current = context();
       // I/O only for objects that claim an exemption (SubjectAccessReviews, cached briefly): see exemption-grant.ts.
       const admission = admitParsed(webhook, parsed, parsed.ok ? await withExemptionGrant(parsed.review, current) : current);

@@ -19,6 +19,8 @@ export interface ReloadChanges {
   readonly actions: readonly ActionChange[];
   /** Policies whose params changed (a looser limit is as weakening as a looser action). */
   readonly params: readonly string[];
+  /** Policies whose rule or scope changed (an edited StatefulSetPolicy resource, a changed file). */
+  readonly definitions: readonly string[];
   /** Action ceiling, namespace action override and exemption namespaces, as `name: before → after`. */
   readonly settings: readonly string[];
   /** Whether enforcement may be weaker after the reload than before. */
@@ -34,6 +36,7 @@ export function reloadChanges(before: Settings, after: Settings): ReloadChanges 
   const removed = before.set.policies.filter((p) => !after.set.byId.has(p.id)).map((p) => p.id);
   const actions: ActionChange[] = [];
   const params: string[] = [];
+  const definitions: string[] = [];
   for (const policy of after.set.policies) {
     const old = before.set.byId.get(policy.id);
     if (old === undefined) continue;
@@ -41,6 +44,7 @@ export function reloadChanges(before: Settings, after: Settings): ReloadChanges 
     const to = resolveAction(policy, actionsAfter, undefined);
     if (from !== to) actions.push({ policy: policy.id, from, to });
     if (JSON.stringify(paramsOf(old)) !== JSON.stringify(paramsOf(policy))) params.push(policy.id);
+    else if (JSON.stringify(definitionOf(old)) !== JSON.stringify(definitionOf(policy))) definitions.push(policy.id);
   }
   const settings: string[] = [];
   let settingsWeaken = false;
@@ -56,8 +60,9 @@ export function reloadChanges(before: Settings, after: Settings): ReloadChanges 
   compare('exemptions.annotations', b.exemptions.annotations, a.exemptions.annotations, a.exemptions.annotations && !b.exemptions.annotations);
   const exempting = (namespaces: readonly string[]) => (ns: string) => namespaces.includes('*') || namespaces.includes(ns);
   compare('exemptions.namespaces', b.exemptions.namespaces, a.exemptions.namespaces, a.exemptions.namespaces.some((ns) => !exempting(b.exemptions.namespaces)(ns)));
-  const weakens = removed.length > 0 || params.length > 0 || settingsWeaken || actions.some((c) => STRENGTH[c.to] < STRENGTH[c.from]);
-  return { added, removed, actions, params, settings, weakens };
+  // A changed rule may accept more than before: as weakening as a looser param.
+  const weakens = removed.length > 0 || params.length > 0 || definitions.length > 0 || settingsWeaken || actions.some((c) => STRENGTH[c.to] < STRENGTH[c.from]);
+  return { added, removed, actions, params, definitions, settings, weakens };
 }
 
 /** One line for the log message: `removed a, b; actions a deny → warn; params changed: c`. */
@@ -67,6 +72,7 @@ export function describeChanges(changes: ReloadChanges): string {
     changes.removed.length > 0 ? `removed ${changes.removed.join(', ')}` : '',
     changes.actions.length > 0 ? `actions ${changes.actions.map((c) => `${c.policy} ${c.from} → ${c.to}`).join(', ')}` : '',
     changes.params.length > 0 ? `params changed: ${changes.params.join(', ')}` : '',
+    changes.definitions.length > 0 ? `definition changed: ${changes.definitions.join(', ')}` : '',
     changes.settings.length > 0 ? changes.settings.join(', ') : '',
   ].filter((part) => part !== '');
   return parts.length === 0 ? 'no change in enforcement' : parts.join('; ');
@@ -74,4 +80,13 @@ export function describeChanges(changes: ReloadChanges): string {
 
 function paramsOf(policy: Policy): unknown {
   return [policy.validate?.params ?? null, policy.mutate?.params ?? null];
+}
+
+const NOT_DEFINITION = new Set(['id', 'file', 'line', 'action', 'description', 'category', 'validate', 'mutate']);
+
+/** What a policy checks and on what, besides its action and params (not its words, nor where it is written). */
+function definitionOf(policy: Policy): unknown {
+  const { validate, mutate } = policy;
+  const rest = Object.fromEntries(Object.entries(policy).filter(([key]) => !NOT_DEFINITION.has(key)));
+  return [rest, validate === undefined ? null : { ...validate, params: null }, mutate?.mutator ?? null];
 }
