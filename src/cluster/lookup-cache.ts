@@ -2,7 +2,7 @@
  * Watched caches of what LOOKUP policies and namespace-label overrides read: StorageClasses, Services,
  * PodDisruptionBudgets, LimitRanges and Namespaces. Admission reads memory only, never the API server.
  */
-import type { JsonObject, LookupContext, LookupData } from '../policy/index.ts';
+import { DEFAULT_STORAGE_CLASS_ANNOTATION, type JsonObject, type LookupContext, type LookupData } from '../policy/index.ts';
 import type { Kube } from './kube.ts';
 import { watchKind, type WatchedKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
 
@@ -51,7 +51,6 @@ export interface LookupCache {
   stop(): Promise<void>;
 }
 
-const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 const POLL_MS = 50;
 
 export function startLookupCache(kube: Kube, options: LookupCacheOptions): LookupCache {
@@ -118,5 +117,5 @@ export function startLookupCache(kube: Kube, options: LookupCacheOptions): Looku
 
 function isDefaultClass(storageClass: JsonObject): boolean {
   const annotations = (storageClass['metadata'] as { annotations?: Record<string, string> } | undefined)?.annotations;
-  return annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
+  return annotations?.[DEFAULT_STORAGE_CLASS_ANNOTATION] === 'true';
 }

@@ -1,6 +1,7 @@
 /** Policy documents (YAML text) → a validated, compiled, frozen policy set. Pure: the caller reads the files. */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { CATEGORY_ANNOTATION } from './annotations.ts';
 import { CHECKS } from './checks/index.ts';
 import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
@@ -108,7 +109,7 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
   const mutate = spec.mutate === undefined ? undefined : Object.freeze({ mutator: spec.mutate.mutator, params: spec.mutate.params ?? {} });
   return Object.freeze({
     id, file, line,
-    category: raw.metadata.annotations?.['stateguard.io/category'] ?? 'general',
+    category: raw.metadata.annotations?.[CATEGORY_ANNOTATION] ?? 'general',
     description: spec.description,
     severity: spec.severity,
     action: spec.action,
