@@ -10,7 +10,7 @@ export * from './kubernetes-names.ts';
 export { selectorIsEmpty, selectorMatches } from './label-selectors.ts';
 export { CHECKS } from './checks/index.ts';
 export { MUTATORS } from './mutators/index.ts';
-export { escapePointer } from './diff.ts';
+export { escapePointer, joinPath, parsePath, pointerToPath, pointerTokens, toPointer, unescapePointer, valueAt, type PathKey } from './paths.ts';
 export { isObject } from './object-path.ts';
 export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_POLICY, shapeProblem, unevaluable, type ShapeProblem, type Unevaluable } from './limits.ts';
 export { SCOPE_SCHEMA } from './policy-schema.ts';
