@@ -22,13 +22,13 @@ import { startPolicyResourceWatch } from '../cluster/policy-resource-watch.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import { actionSettings, type ClusterConfig } from '../config/config.ts';
 import { createCertificateRelay } from '../webhook/certificate-feed.ts';
+import { createLifecycle } from '../webhook/lifecycle.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { CLUSTER_STOP_TIMEOUT_MS, type ClusterFeatures } from './cluster-features.ts';
 
 
 const DAY_MS = 86_400_000;
-const SYNC_POLL_MS = 100;
 
 
 /**
@@ -52,25 +52,27 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
   const log = (component: string): Logger => logger.child({ [LOG_KEYS.component]: component });
   const identity = cluster.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
 
-  const lookups = startLookupCache(kube, { log: log('lookups') });
-  const sync = syncGate(lookups, cluster, log('lookups'));
-  const leader = startLeaderElection(kube, {
+  // Stopped in reverse: the audit, the certificates, the leader election (releasing the Lease), the caches.
+  const parts = createLifecycle({ what: 'cluster features', log: logger, describe: describeFailure });
+  const lookups = await parts.start('the lookup caches', () => startLookupCache(kube, { log: log('lookups') }), (caches) => caches.stop());
+  const sync = await parts.start('the sync gate', () => syncGate(lookups, cluster, log('lookups')), (gate) => gate.stop());
+  const leader = await parts.start('the leader election', () => startLeaderElection(kube, {
     namespace: cluster.namespace, name: cluster.leaseName, identity,
     leaseDurationSeconds: cluster.leaseDurationSeconds, renewIntervalSeconds: cluster.leaseRenewSeconds, log: log('leader'),
-  });
-  const policyResources = startPolicyResourceWatch(kube, { leader, onChange: requestReload, log: log('policy-resources') });
+  }), (election) => election.stop());
+  const policyResources = await parts.start('the policy resources', () => startPolicyResourceWatch(kube, { leader, onChange: requestReload, log: log('policy-resources') }), (watch) => watch.stop());
   // With certificate files (cert-manager, a mounted Secret) the server follows those; nothing here touches certificates.
   const relay = config.server.tlsCert === undefined ? createCertificateRelay() : undefined;
-  const certificates = relay === undefined ? undefined : startCertificateManager(kube, {
+  const certificates = relay === undefined ? undefined : await parts.start('the certificate manager', () => startCertificateManager(kube, {
     namespace: cluster.namespace, secretName: cluster.certSecretName, webhookNames: cluster.webhookNames, dnsNames: config.server.dnsNames,
     ...rotationTiming(cluster.certValidityDays * DAY_MS), leader, onCertificate: (certificate) => relay.publish(certificate), log: log('certificates'),
-  });
+  }), (manager) => manager.stop());
   let policies = auditPolicies(initial);
   if (reportApi === undefined) log('audit').warn(`background audit off: ${noReportApiMessage(kube.server, servedReports)}`);
-  const audit = reportApi === undefined ? undefined : startBackgroundAudit(kube, {
+  const audit = reportApi === undefined ? undefined : await parts.start('the background audit', () => startBackgroundAudit(kube, {
     policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
     ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
-  });
+  }), (background) => background.stop());
 
   const features = ['lookups', 'policy-resources', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
@@ -96,29 +98,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
       },
     },
     combinePolicies: policyResources.combine,
-    async stop() {
-      sync.stop();
-      const steps: readonly [string, () => Promise<void> | undefined][] = [
-        ['the background audit', () => audit?.stop()],
-        ['the certificate manager', () => certificates?.stop()],
-        ['the leader election', () => leader.stop()],
-        ['the lookup caches', () => lookups.stop()],
-        ['the policy resources', () => policyResources.stop()],
-      ];
-      const stopAll = async (): Promise<void> => {
-        for (const [what, step] of steps) {
-          try {
-            await step();
-          } catch (error) {
-            logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, `${what} did not stop cleanly`);
-          }
-        }
-      };
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<true>((resolve) => { timer = setTimeout(() => resolve(true), CLUSTER_STOP_TIMEOUT_MS); });
-      if (await Promise.race([stopAll().then(() => false), timedOut])) logger.warn(`cluster features still stopping after ${CLUSTER_STOP_TIMEOUT_MS} ms; not waiting for them`);
-      clearTimeout(timer);
-    },
+    stop: () => parts.stop(CLUSTER_STOP_TIMEOUT_MS),
   };
 }
 
@@ -141,20 +121,26 @@ function rotationTiming(validityMs: number): { validityMs: number; checkInterval
  * what is missing (each failed list is logged as it happens). Returns the condition and a function that stops it.
  */
 function syncGate(lookups: LookupCache, cluster: ClusterConfig, log: Logger): { ready: () => boolean; waits: () => boolean; stop: () => void } {
-  const boundMs = cluster.syncTimeoutSeconds * 1000;
   const startedAt = performance.now();
-  const elapsed = (): number => performance.now() - startedAt;
-  const poll = setInterval(() => {
-    if (lookups.synced()) {
-      log.info({ [LOG_KEYS.syncedMs]: Math.round(elapsed()) }, 'lookup caches synced');
-    } else if (elapsed() >= boundMs) {
-      const pending = Object.entries(lookups.state().pending).map(([kind, failure]) => `${kind} (${failure?.message ?? 'not listed yet'})`);
-      log.warn(`lookup caches not synced after ${cluster.syncTimeoutSeconds} s (cluster.syncTimeoutSeconds): ${pending.join(', ')}; their policies skip until they are${cluster.readinessWaitsForSync ? '; ready anyway' : ''}`);
-    } else {
-      return;
-    }
-    clearInterval(poll);
-  }, SYNC_POLL_MS).unref();
-  const ready = cluster.readinessWaitsForSync ? () => lookups.synced() || elapsed() >= boundMs : () => true;
-  return { ready, waits: () => cluster.readinessWaitsForSync && elapsed() < boundMs, stop: () => clearInterval(poll) };
+  let stopped = false;
+  let bounded = false;
+  const bound = setTimeout(() => {
+    bounded = true;
+    if (lookups.synced()) return;
+    const pending = Object.entries(lookups.state().pending).map(([kind, failure]) => `${kind} (${failure?.message ?? 'not listed yet'})`);
+    log.warn(`lookup caches not synced after ${cluster.syncTimeoutSeconds} s (cluster.syncTimeoutSeconds): ${pending.join(', ')}; their policies skip until they are${cluster.readinessWaitsForSync ? '; ready anyway' : ''}`);
+  }, cluster.syncTimeoutSeconds * 1000).unref();
+  void lookups.whenSynced().then(() => {
+    clearTimeout(bound);
+    if (!stopped) log.info({ [LOG_KEYS.syncedMs]: Math.round(performance.now() - startedAt) }, 'lookup caches synced');
+  });
+  const ready = cluster.readinessWaitsForSync ? () => lookups.synced() || bounded : () => true;
+  return {
+    ready,
+    waits: () => cluster.readinessWaitsForSync && !bounded,
+    stop: () => {
+      stopped = true;
+      clearTimeout(bound);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** `--fix`: applies each StatefulSet's patch to its YAML document in place, so comments and layout survive. */
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
-import type { PatchOperation } from '../policy/index.ts';
+import { pointerTokens, type PatchOperation } from '../policy/index.ts';
 import { carryOver, commonLines } from './fix-merge.ts';
 import { YAML_OPTIONS, type Manifest, type SourceFile } from './read-manifests.ts';
 
@@ -12,11 +12,6 @@ export interface FixedFile {
   readonly changed: boolean;
   /** The edits could not be kept to their lines: the whole file was rendered again (comments kept). */
   readonly rerendered: boolean;
-}
-
-function unescape(segment: string): string | number {
-  const key = segment.replaceAll('~1', '/').replaceAll('~0', '~');
-  return /^\d+$/.test(key) ? Number(key) : key;
 }
 
 interface Style { readonly indentSeq: boolean; readonly flowCollectionPadding: boolean }
@@ -53,7 +48,8 @@ export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest
     const document = manifest.document as Document;
     const prefix = manifest.itemIndex === undefined ? [] : ['items', manifest.itemIndex];
     for (const op of patch) {
-      const keys = [...prefix, ...op.path.split('/').slice(1).map(unescape)];
+      // YAML sequences are indexed by numbers; a patch only ever indexes arrays with all-digit tokens.
+      const keys = [...prefix, ...pointerTokens(op.path).map((key) => (/^\d+$/.test(key) ? Number(key) : key))];
       if (op.op === 'remove') document.deleteIn(keys);
       else setIn(document, keys, op.value);
     }

@@ -4,9 +4,8 @@
  * of `--cluster-data` files (`kubectl get … -o yaml`). An object in the inputs is evidence that it exists; that one
  * is absent is known only for a kind `--cluster-data` lists (then its list is taken as the cluster's).
  */
-import { selectorMatches } from '../policy/checks/selector-matches-template.ts';
 import { asObject, asString } from '../policy/object-path.ts';
-import type { JsonObject, LookupContext } from '../policy/index.ts';
+import { DEFAULT_STORAGE_CLASS_ANNOTATION, selectorMatches, type JsonObject, type LookupContext } from '../policy/index.ts';
 import { templateLabels } from '../policy/pod.ts';
 import type { LookupSource } from '../report/model.ts';
 
@@ -16,7 +15,6 @@ export type LookupOrigin = 'review' | 'cluster-data';
 
 interface Held { readonly object: JsonObject; readonly file: string; readonly origin: LookupOrigin }
 
-const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 function isLookupKind(kind: unknown): kind is LookupKind {
   return typeof kind === 'string' && Object.hasOwn(LOOKUP_KINDS, kind);
@@ -100,7 +98,7 @@ export class ReviewLookups {
         return this.answer('StorageClass', found, found[0]?.object);
       },
       defaultStorageClass: () => {
-        const found = this.visible('StorageClass', file).filter((h) => asObject(asObject(h.object['metadata'])['annotations'])[DEFAULT_CLASS] === 'true');
+        const found = this.visible('StorageClass', file).filter((h) => asObject(asObject(h.object['metadata'])['annotations'])[DEFAULT_STORAGE_CLASS_ANNOTATION] === 'true');
         if (found.length === 0) return this.complete.has('StorageClass') ? this.answer('StorageClass', [], null) : undefined;
         return this.answer('StorageClass', found, found[0]?.object);
       },

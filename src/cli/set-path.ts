@@ -1,16 +1,5 @@
-/** Edits a plain object by display path (`spec.volumeClaimTemplates[0].spec["a.b"]`); null deletes. */
-
-const TOKEN = /([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
-
-export function parsePath(path: string): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (const match of path.matchAll(TOKEN)) {
-    if (match[1] !== undefined) keys.push(match[1]);
-    else if (match[2] !== undefined) keys.push(Number(match[2]));
-    else if (match[3] !== undefined) keys.push(JSON.parse(`"${match[3]}"`) as string);
-  }
-  return keys;
-}
+/** Edits a plain object by display path (`spec.volumeClaimTemplates[0].spec["a.b"]`, paths.ts); null deletes. */
+import { parsePath } from '../policy/index.ts';
 
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = parsePath(path);

@@ -2,7 +2,7 @@
  * Watched caches of what LOOKUP policies and namespace-label overrides read: StorageClasses, Services,
  * PodDisruptionBudgets, LimitRanges and Namespaces. Admission reads memory only, never the API server.
  */
-import type { JsonObject, LookupContext, LookupData } from '../policy/index.ts';
+import { DEFAULT_STORAGE_CLASS_ANNOTATION, type JsonObject, type LookupContext, type LookupData } from '../policy/index.ts';
 import type { Kube } from './kube.ts';
 import { watchKind, type WatchedKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
 
@@ -42,6 +42,8 @@ export interface LookupCache {
   /** Labels of a namespace; undefined until namespaces have synced, or for a namespace not (yet) seen. */
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
   synced(): boolean;
+  /** Resolves when every kind has synced (never, while one cannot be listed). */
+  whenSynced(): Promise<void>;
   state(): SyncState;
   /**
    * Resolves when every kind has synced or failed at least once (the state says why; those kinds keep
@@ -51,8 +53,6 @@ export interface LookupCache {
   stop(): Promise<void>;
 }
 
-const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
-const POLL_MS = 50;
 
 export function startLookupCache(kube: Kube, options: LookupCacheOptions): LookupCache {
   const kinds = Object.fromEntries(Object.keys(LOOKUP_KINDS).map((kind) => [kind, watchKind(kube, lookupPath(kind as LookupKind, options.namespace), options)])) as Record<LookupKind, WatchedKind>;
@@ -94,7 +94,8 @@ export function startLookupCache(kube: Kube, options: LookupCacheOptions): Looku
       pending: Object.fromEntries(entries.filter(([, kind]) => !kind.synced()).map(([name, kind]) => [name, kind.failure()])),
     };
   };
-  const settled = (): boolean => Object.values(kinds).every((kind) => kind.synced() || kind.failure() !== undefined);
+  const allSynced = Promise.all(Object.values(kinds).map((kind) => kind.whenSynced())).then(() => undefined);
+  const allTried = Promise.all(Object.values(kinds).map((kind) => kind.whenTried()));
 
   return {
     lookup,
@@ -105,9 +106,11 @@ export function startLookupCache(kube: Kube, options: LookupCacheOptions): Looku
     },
     synced: () => Object.values(kinds).every((kind) => kind.synced()),
     state,
+    whenSynced: () => allSynced,
     async waitForSync(timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (!settled() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allTried, new Promise((resolve) => { timer = setTimeout(resolve, timeoutMs); })]);
+      clearTimeout(timer);
       return state();
     },
     async stop() {
@@ -118,5 +121,5 @@ export function startLookupCache(kube: Kube, options: LookupCacheOptions): Looku
 
 function isDefaultClass(storageClass: JsonObject): boolean {
   const annotations = (storageClass['metadata'] as { annotations?: Record<string, string> } | undefined)?.annotations;
-  return annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true';
+  return annotations?.[DEFAULT_STORAGE_CLASS_ANNOTATION] === 'true';
 }

@@ -6,11 +6,10 @@
  * verdict is never rewritten.
  */
 import { createHash } from 'node:crypto';
-import type { Evaluation, JsonObject, PolicyResult, Result } from '../policy/index.ts';
+import { DNS_SUBDOMAIN_MAX, VERDICT_ANNOTATION, type Evaluation, type JsonObject, type PolicyResult, type Result } from '../policy/index.ts';
 import { flaggedResults } from '../report/model.ts';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stateguard' } as const;
-export const VERDICT_ANNOTATION = 'stateguard.io/verdict';
 /** The property of a skipped result that says why (a SkipCause): what makes a refused lookup flagged when read back. */
 export const SKIP_PROPERTY = 'skip';
 
@@ -32,15 +31,14 @@ export interface DesiredReport {
 }
 
 const PREFIX = 'stateguard-sts-';
-const MAX_NAME = 253;
 const MAX_TEXT = 1024;
 
 /** `stateguard-sts-<name>`, shortened with a hash of the full name when that would exceed 253 characters. */
 export function reportName(statefulSetName: string): string {
   const name = PREFIX + statefulSetName;
-  if (name.length <= MAX_NAME) return name;
+  if (name.length <= DNS_SUBDOMAIN_MAX) return name;
   const hash = createHash('sha256').update(statefulSetName).digest('hex').slice(0, 8);
-  return `${name.slice(0, MAX_NAME - hash.length - 1).replace(/[.-]+$/, '')}-${hash}`;
+  return `${name.slice(0, DNS_SUBDOMAIN_MAX - hash.length - 1).replace(/[.-]+$/, '')}-${hash}`;
 }
 
 /** `apiVersion`: the served PolicyReport version (src/cluster/policy-report-api.ts). */

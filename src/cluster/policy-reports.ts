@@ -1,11 +1,11 @@
 /** Reading and writing stateguard's PolicyReports: written only when the verdict changed, deleted with their StatefulSet. */
-import { SKIP_CAUSES, type JsonObject, type Result, type SkipCause } from '../policy/index.ts';
+import { SKIP_CAUSES, VERDICT_ANNOTATION, type JsonObject, type Result, type SkipCause } from '../policy/index.ts';
 import { flaggedResults } from '../report/model.ts';
 import { clusterError, httpStatus } from './cluster-error.ts';
 import type { Kube } from './kube.ts';
 import { listPages } from './list-pages.ts';
 import type { ReportApi } from './policy-report-api.ts';
-import { MANAGED_BY, SKIP_PROPERTY, VERDICT_ANNOTATION, type DesiredReport } from './policy-report-body.ts';
+import { MANAGED_BY, SKIP_PROPERTY, type DesiredReport } from './policy-report-body.ts';
 
 export interface ExistingReport {
   readonly namespace: string;

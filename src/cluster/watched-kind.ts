@@ -27,6 +27,8 @@ export interface WatchedKind {
   synced(): boolean;
   /** Resolves at the first complete list. */
   whenSynced(): Promise<void>;
+  /** Resolves when the first attempt has ended: at the first complete list, or at the first failure. */
+  whenTried(): Promise<void>;
   /** Why the last attempt failed, until one succeeds. */
   failure(): WatchFailure | undefined;
   get(name: string, namespace?: string): JsonObject | undefined;
@@ -87,6 +89,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
   const informer = new ListWatch<KubernetesObject>(path, watch, list, false, undefined, options.fieldSelector);
   let synced = false;
   const firstSync = Promise.withResolvers<void>();
+  const firstTry = Promise.withResolvers<void>();
   let stopped = false;
   let failures = 0;
   let failure: WatchFailure | undefined;
@@ -99,6 +102,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
     if (failedThisAttempt || stopped) return;
     synced = true;
     firstSync.resolve();
+    firstTry.resolve();
     failures = 0;
     failure = undefined;
   };
@@ -107,6 +111,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
     failures++;
     const status = httpStatus(error);
     failure = { ...(status === undefined ? {} : { status }), message: describeFailure(error) };
+    firstTry.resolve();
     if (stopped) return;
     const delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
     options.log.warn({ [LOG_KEYS.kind]: path, [LOG_KEYS.err]: failure.message, [LOG_KEYS.retryMs]: delayMs }, `watch of ${path} failed; retrying`);
@@ -117,6 +122,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
   return {
     synced: () => synced,
     whenSynced: () => firstSync.promise,
+    whenTried: () => firstTry.promise,
     failure: () => failure,
     get: (name, namespace) => informer.get(name, namespace) as JsonObject | undefined,
     list: (namespace) => informer.list(namespace) as readonly JsonObject[],

@@ -1,5 +1,5 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
-import { ACTIONS, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
+import { ACTIONS, DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
 export const CONFIG_SCHEMA = {
   type: 'object',
@@ -62,16 +62,16 @@ export const CONFIG_SCHEMA = {
         enabled: { type: 'boolean' },
         kubeconfig: { type: 'string', minLength: 1 },
         context: { type: 'string', minLength: 1 },
-        namespace: { type: 'string', minLength: 1, maxLength: 63 },
+        namespace: { type: 'string', minLength: 1, maxLength: DNS_LABEL_MAX },
         identity: { type: 'string', minLength: 1 },
         webhookNames: {
           type: 'object',
           additionalProperties: false,
           properties: { mutating: { type: 'string', minLength: 1 }, validating: { type: 'string', minLength: 1 } },
         },
-        certSecretName: { type: 'string', minLength: 1, maxLength: 253 },
+        certSecretName: { type: 'string', minLength: 1, maxLength: DNS_SUBDOMAIN_MAX },
         certValidityDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
-        leaseName: { type: 'string', minLength: 1, maxLength: 253 },
+        leaseName: { type: 'string', minLength: 1, maxLength: DNS_SUBDOMAIN_MAX },
         leaseDurationSeconds: { type: 'integer', minimum: 2 },
         leaseRenewSeconds: { type: 'integer', minimum: 1 },
         readinessWaitsForSync: { type: 'boolean' },

@@ -1,9 +1,8 @@
 /** Enforcement action precedence: policy < config < namespace label (tightens by default) < exemption (DESIGN.md §3). */
-import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, NAMESPACE_ACTION_LABEL } from './annotations.ts';
 import { asObject, asString } from './object-path.ts';
 import type { Action, ActionSettings, ExemptionGrant, ExemptionRefusal, Policy } from './types.ts';
 
-export const NAMESPACE_ACTION_LABEL = 'stateguard.io/action';
 
 const STRENGTH: Readonly<Record<Action, number>> = { deny: 3, warn: 2, audit: 1, off: 0 };
 

@@ -1,9 +1,11 @@
 /** Policy documents (YAML text) → a validated, compiled, frozen policy set. Pure: the caller reads the files. */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { CATEGORY_ANNOTATION } from './annotations.ts';
 import { CHECKS } from './checks/index.ts';
 import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
+import { parsePath, pointerTokens } from './paths.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
 import type { Action, JsonObject, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
 
@@ -98,6 +100,16 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
       ok = false;
     }
   }
+  for (const field of ['forEach', 'path'] as const) {
+    const path = spec.validate?.[field];
+    if (path === undefined) continue;
+    try {
+      parsePath(path);
+    } catch (error) {
+      report(`validate.${field}: ${(error as Error).message}`);
+      ok = false;
+    }
+  }
   if (spec.mutate !== undefined) {
     const mutator = MUTATORS.get(spec.mutate.mutator);
     if (mutator === undefined) { report(`unknown mutator "${spec.mutate.mutator}" (known: ${[...MUTATORS.keys()].join(', ')})`); ok = false; }
@@ -108,7 +120,7 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
   const mutate = spec.mutate === undefined ? undefined : Object.freeze({ mutator: spec.mutate.mutator, params: spec.mutate.params ?? {} });
   return Object.freeze({
     id, file, line,
-    category: raw.metadata.annotations?.['stateguard.io/category'] ?? 'general',
+    category: raw.metadata.annotations?.[CATEGORY_ANNOTATION] ?? 'general',
     description: spec.description,
     severity: spec.severity,
     action: spec.action,
@@ -147,7 +159,7 @@ function policyName(raw: unknown): string {
 }
 
 export function describeSchemaError(error: ErrorObject): string {
-  const where = error.instancePath === '' ? '(document)' : error.instancePath.slice(1).replaceAll('/', '.');
+  const where = error.instancePath === '' ? '(document)' : pointerTokens(error.instancePath).join('.');
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') return `${where}: unknown field "${String(params['additionalProperty'])}"`;
   if (error.keyword === 'enum') return `${where}: ${error.message ?? ''} (${(params['allowedValues'] as unknown[]).join(', ')})`;
@@ -155,7 +167,7 @@ export function describeSchemaError(error: ErrorObject): string {
 }
 
 function lineOf(document: Document, lines: LineCounter, error: ErrorObject, file: string, fallback: number): string {
-  const keys = error.instancePath.split('/').slice(1).map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const keys = pointerTokens(error.instancePath);
   const node = document.getIn(keys, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
   return `${file}:${offset === undefined ? fallback : lines.linePos(offset).line}`;

@@ -1,10 +1,7 @@
 /** RFC 6902 patch from one JSON value to another: the "edit a draft, diff it into a patch" half of mutation. */
 import { deepEqual, isObject } from './object-path.ts';
+import { toPointer } from './paths.ts';
 import type { PatchOperation } from './types.ts';
-
-export function escapePointer(key: string | number): string {
-  return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 /** One pass over both values; pointers are built only for the operations emitted. */
 export function diff(from: unknown, to: unknown): PatchOperation[] {
@@ -14,8 +11,7 @@ export function diff(from: unknown, to: unknown): PatchOperation[] {
 }
 
 function pointer(keys: readonly (string | number)[], last?: string | number): string {
-  const all = last === undefined ? keys : [...keys, last];
-  return all.map((key) => `/${escapePointer(key)}`).join('');
+  return toPointer(last === undefined ? keys : [...keys, last]);
 }
 
 function walk(from: unknown, to: unknown, keys: (string | number)[], ops: PatchOperation[]): void {

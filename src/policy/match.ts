@@ -5,7 +5,8 @@
  * known) are "unknown": the policy is then evaluated as if it applies, and the result lists what was not checked, so
  * missing data can never turn a policy off.
  */
-import type { LabelSelector, Operation, Policy, PolicyScope, ScopePart, UserInfo } from './types.ts';
+import { selectorMatches } from './label-selectors.ts';
+import type { Operation, Policy, PolicyScope, ScopePart, UserInfo } from './types.ts';
 
 export interface ScopeFacts {
   readonly namespace: string;
@@ -45,8 +46,8 @@ function holds(scope: PolicyScope, facts: ScopeFacts, unchecked: Set<ScopePart>)
   const parts: [ScopePart, () => Tri][] = [];
   if (scope.namespaces !== undefined) parts.push(['namespaces', () => scope.namespaces!.some((glob) => globMatches(glob, facts.namespace))]);
   if (scope.operations !== undefined) parts.push(['operations', () => scope.operations!.includes(facts.operation)]);
-  if (scope.namespaceSelector !== undefined) parts.push(['namespaceLabels', () => (facts.namespaceLabels === undefined ? 'unknown' : selects(scope.namespaceSelector!, facts.namespaceLabels))]);
-  if (scope.selector !== undefined) parts.push(['labels', () => (facts.labels === undefined ? 'unknown' : selects(scope.selector!, facts.labels))]);
+  if (scope.namespaceSelector !== undefined) parts.push(['namespaceLabels', () => (facts.namespaceLabels === undefined ? 'unknown' : selectorMatches(scope.namespaceSelector!, facts.namespaceLabels))]);
+  if (scope.selector !== undefined) parts.push(['labels', () => (facts.labels === undefined ? 'unknown' : selectorMatches(scope.selector!, facts.labels))]);
   if (scope.subjects !== undefined) parts.push(['subjects', () => (facts.userInfo === undefined ? 'unknown' : subjectMatches(scope.subjects!, facts.userInfo))]);
   let result: Tri = true;
   const missing: ScopePart[] = [];
@@ -65,22 +66,6 @@ function holds(scope: PolicyScope, facts: ScopeFacts, unchecked: Set<ScopePart>)
 /** A subject entry matches the username (`system:serviceaccount:NS:NAME` for service accounts) or any group. */
 function subjectMatches(subjects: readonly string[], user: UserInfo): boolean {
   return subjects.some((glob) => (user.username !== undefined && globMatches(glob, user.username)) || (user.groups ?? []).some((group) => globMatches(glob, group)));
-}
-
-export function selects(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
-  for (const expression of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, expression.key);
-    const value = labels[expression.key];
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In': if (!has || !values.includes(value!)) return false; break;
-      case 'NotIn': if (has && values.includes(value!)) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-    }
-  }
-  return true;
 }
 
 const GLOBS = new Map<string, RegExp>();

@@ -1,11 +1,10 @@
 /** Runs the mutators on a draft and diffs it into the patch (the mutation contract of DESIGN.md §3). */
+import { MUTATED_ANNOTATION } from './annotations.ts';
 import { diff } from './diff.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { asObject, cloneJson, deepEqual, ensureObject, isObject } from './object-path.ts';
 import { isWindows, podSpec } from './pod.ts';
 import type { EvaluationRequest, JsonObject, PatchOperation, Policy } from './types.ts';
-
-export const MUTATED_ANNOTATION = 'stateguard.io/mutated';
 
 export interface Mutation {
   readonly draft: JsonObject;

@@ -1,38 +1,11 @@
-/** Field paths as users read them (`spec.template.spec.containers[0].image`) and plain-object access. */
+/** Plain-object access for JSON values; display paths are built with child/joinPath (from paths.ts). */
 import { StateguardError } from './errors.ts';
 import type { JsonObject } from './types.ts';
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-/** Appends a key or index to a display path. */
-export function child(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (IDENTIFIER.test(key)) return path === '' ? key : `${path}.${key}`;
-  return `${path}[${JSON.stringify(key)}]`;
-}
-
-/** Joins a display path out of keys and indexes. */
-export function joinPath(...keys: readonly (string | number)[]): string {
-  return keys.reduce<string>((path, key) => child(path, key), '');
-}
+export { child, joinPath } from './paths.ts';
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Splits a dotted policy path (`spec.volumeClaimTemplates`) into keys. */
-export function splitDotted(path: string): string[] {
-  return path === '' ? [] : path.split('.');
-}
-
-/** Reads a dotted path; undefined when any step is missing. */
-export function getDotted(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of splitDotted(path)) {
-    if (!isObject(current)) return undefined;
-    current = current[key];
-  }
-  return current;
 }
 
 export function asObject(value: unknown): JsonObject {

@@ -3,6 +3,8 @@ import { asArray, asObject, asString, child, isObject } from './object-path.ts';
 import type { JsonObject } from './types.ts';
 
 export const TEMPLATE_SPEC_PATH = 'spec.template.spec';
+/** The pod-level securityContext, as a display path. */
+export const POD_SECURITY_CONTEXT_PATH = child(TEMPLATE_SPEC_PATH, 'securityContext');
 
 export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
 

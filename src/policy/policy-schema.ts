@@ -1,7 +1,6 @@
 /** JSON Schema of a policy document (DESIGN.md §2). */
+import { DNS_LABEL_MAX, DNS_LABEL_PATTERN } from './kubernetes-names.ts';
 import { ACTIONS, OPERATIONS, SEVERITIES, TARGETS } from './types.ts';
-
-const ID = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
 const STRINGS = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } as const;
 
@@ -56,7 +55,7 @@ export const POLICY_SCHEMA = {
       required: ['name'],
       additionalProperties: false,
       properties: {
-        name: { type: 'string', pattern: ID, maxLength: 63 },
+        name: { type: 'string', pattern: DNS_LABEL_PATTERN, maxLength: DNS_LABEL_MAX },
         labels: { type: 'object', additionalProperties: { type: 'string' } },
         annotations: { type: 'object', additionalProperties: { type: 'string' } },
       },

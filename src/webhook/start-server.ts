@@ -5,13 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/config.ts';
 import { StateguardError } from '../policy/index.ts';
 import { buildAdmissionApp, type AdmissionApp } from './build-admission-app.ts';
 import { buildHealthApp } from './build-health-app.ts';
 import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
 import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
-import { createMetrics } from './metrics.ts';
+import { createLifecycle } from './lifecycle.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
 import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
@@ -55,33 +57,104 @@ export interface RunningServer {
 const CERTIFICATE_POLL_MS = 10_000;
 /** Node's default (511) drops connection bursts, e.g. every API server replica reconnecting at once; Linux caps it at somaxconn. */
 const LISTEN_BACKLOG = 4096;
+/** After the in-flight deadline has closed the last connections: time for the listeners to finish closing. */
+const CLOSE_MARGIN_MS = 1_000;
 
+/** The most close() takes: the drain (SIGTERM), the in-flight deadline, and the listeners closing. */
+export function serverStopBoundMs(server: Pick<ServerConfig, 'shutdownDrainMs' | 'shutdownTimeoutMs'>, drain: boolean): number {
+  return (drain ? server.shutdownDrainMs : 0) + server.shutdownTimeoutMs + CLOSE_MARGIN_MS;
+}
+
+/**
+ * Starts, in order: health and metrics, HTTPS admission (after its first certificate), the certificate and policy
+ * watches, readiness. close() stops them in reverse: readiness goes false first, admission drains and closes, health last.
+ */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
   const { server } = options.initial.config;
   const metrics = createMetrics(options.initial.set.policies.length);
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
+  const parts = createLifecycle({ what: 'the server', log: logger });
 
   let ready = false;
   let draining = false;
+  let drainOnStop = false;
   const alsoReady = options.ready ?? (() => true);
-  const health = buildHealthApp({ ready: () => ready && alsoReady(), metrics });
   // Health first: the kubelet's probes are answered while HTTPS waits for a self-managed certificate.
-  const metricsUrl = await listen(health, server.metricsHost, server.metricsPort);
+  const health = buildHealthApp({ ready: () => ready && alsoReady(), metrics });
+  const metricsUrl = await parts.start('health and metrics', () => listen(health, server.metricsHost, server.metricsPort), () => health.close());
   if (server.tlsCert === undefined && options.certificates !== undefined && options.certificates.current() === undefined) {
     logger.info({ [LOG_KEYS.metricsUrl]: metricsUrl }, 'waiting for the first self-managed certificate: HTTPS starts with it, readiness stays false until then');
   }
-  let started: { tls: InitialTls; admission: AdmissionApp; admissionUrl: string };
-  try {
+  const { tls, admission, admissionUrl } = await parts.start('admission', async () => {
     const tls = await loadTls(server, options.certificates, options.signal);
     const admission = buildAdmissionApp({ server, tls: tls.material, context: store.context, metrics, logger: logger.child({ [LOG_KEYS.component]: 'admission' }), draining: () => draining });
-    started = { tls, admission, admissionUrl: await listen(admission, server.host, server.port) };
-  } catch (error) {
-    await health.close();
-    throw error;
-  }
-  const { tls, admission, admissionUrl } = started;
+    return { tls, admission, admissionUrl: await listen(admission, server.host, server.port) };
+  }, ({ admission }) => closeAdmission(admission, drainOnStop, server, logger));
 
+  await parts.start('certificate watch', () => followTls(tls, admission, metrics, server, logger.child({ [LOG_KEYS.component]: 'tls' }), options.certificatePollMs ?? CERTIFICATE_POLL_MS), (stop) => stop());
+  const watchSources = (): (() => void) => watchPolicySources(store.settings().config, reload, logger);
+  let stopPolicyWatch: () => void = await parts.start('policy watch', watchSources, () => stopPolicyWatch());
+  function reload(): ReloadResult {
+    const result = store.reload();
+    metrics.observeReload(result.ok, store.settings().set.policies.length);
+    if (result.ok) {
+      // The new config may name other policy directories or another config file.
+      stopPolicyWatch();
+      stopPolicyWatch = watchSources();
+      options.onReload?.(store.settings());
+    }
+    return result;
+  }
+  await parts.start('readiness', () => { ready = true; }, () => {
+    ready = false;
+    draining = true;
+  });
+
+  logger.info({
+    [LOG_KEYS.policies]: options.initial.set.policies.length,
+    [LOG_KEYS.admissionUrl]: admissionUrl,
+    [LOG_KEYS.metricsUrl]: metricsUrl,
+    [LOG_KEYS.tls]: tls.source,
+    [LOG_KEYS.clientAuth]: tls.material.clientCa !== undefined,
+    ...(tls.source !== 'files' && server.caOut !== undefined ? { [LOG_KEYS.caFile]: server.caOut } : {}),
+    ...options.summary,
+  }, 'stateguard serving');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async (drain: boolean): Promise<void> => {
+    drainOnStop = drain;
+    await parts.stop(serverStopBoundMs(server, drain));
+    logger.info('stopped');
+  };
+  return {
+    admissionUrl,
+    metricsUrl,
+    ...(tls.source === 'files' ? {} : { caCert: tls.caCert }),
+    reload,
+    close: (closeOptions) => (closing ??= shutdown(closeOptions?.drain ?? false)),
+  };
+}
+
+/** With `drain`, keeps answering for shutdownDrainMs; then stops accepting, closing what still runs after shutdownTimeoutMs. */
+async function closeAdmission(admission: AdmissionApp, drain: boolean, server: ServerConfig, logger: Logger): Promise<void> {
+  if (drain && server.shutdownDrainMs > 0) {
+    logger.info(`draining for ${server.shutdownDrainMs} ms (server.shutdownDrainMs): not ready, still answering, with Connection: close`);
+    await new Promise((resolve) => setTimeout(resolve, server.shutdownDrainMs));
+  }
+  const deadline = setTimeout(() => {
+    logger.warn(`requests still running after ${server.shutdownTimeoutMs} ms (server.shutdownTimeoutMs): closing their connections`);
+    admission.server.closeAllConnections();
+  }, server.shutdownTimeoutMs);
+  await admission.close();
+  clearTimeout(deadline);
+}
+
+/**
+ * Keeps HTTPS on current material: certificate files are watched, a self-managed feed followed (its CA bundle
+ * written to server.caOut), a self-signed pair kept. Records each pair's expiry. Returns the stop.
+ */
+function followTls(tls: InitialTls, admission: AdmissionApp, metrics: Metrics, server: ServerConfig, logger: Logger, pollMs: number): () => void {
   const writeCa = (caCert: string): void => {
     if (server.caOut !== undefined) writeFileSync(server.caOut, caCert);
   };
@@ -97,70 +170,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     admission.server.setSecureContext(secureContextOptions(material));
     recordExpiry(material);
   };
-  const tlsLogger = logger.child({ [LOG_KEYS.component]: 'tls' });
-  const stopCertificates = tls.source === 'files'
-    ? watchCertificates({ files: tls.files, apply, logger: tlsLogger, pollMs: options.certificatePollMs ?? CERTIFICATE_POLL_MS })
-    : tls.source === 'self-managed'
-      ? followFeed(tls.feed, tls.material, (material, caBundle) => {
-        apply(material);
-        try {
-          writeCa(caBundle);
-        } catch (error) {
-          tlsLogger.warn({ [LOG_KEYS.err]: error }, `cannot write the new CA bundle to ${server.caOut}`);
-        }
-      }, tlsLogger)
-      : () => undefined;
-  const watchSources = (): (() => void) => watchPolicySources(store.settings().config, reload, logger);
-  let stopPolicyWatch = watchSources();
-  function reload(): ReloadResult {
-    const result = store.reload();
-    metrics.observeReload(result.ok, store.settings().set.policies.length);
-    if (result.ok) {
-      // The new config may name other policy directories or another config file.
-      stopPolicyWatch();
-      stopPolicyWatch = watchSources();
-      options.onReload?.(store.settings());
+  if (tls.source === 'files') return watchCertificates({ files: tls.files, apply, logger, pollMs });
+  if (tls.source === 'self-signed') return () => undefined;
+  return followFeed(tls.feed, tls.material, (material, caBundle) => {
+    apply(material);
+    try {
+      writeCa(caBundle);
+    } catch (error) {
+      logger.warn({ [LOG_KEYS.err]: error }, `cannot write the new CA bundle to ${server.caOut}`);
     }
-    return result;
-  }
-
-  ready = true;
-  logger.info({
-    [LOG_KEYS.policies]: options.initial.set.policies.length,
-    [LOG_KEYS.admissionUrl]: admissionUrl,
-    [LOG_KEYS.metricsUrl]: metricsUrl,
-    [LOG_KEYS.tls]: tls.source,
-    [LOG_KEYS.clientAuth]: tls.material.clientCa !== undefined,
-    ...(tls.source !== 'files' && server.caOut !== undefined ? { [LOG_KEYS.caFile]: server.caOut } : {}),
-    ...options.summary,
-  }, 'stateguard serving');
-
-  let closing: Promise<void> | undefined;
-  const shutdown = async (drain: boolean): Promise<void> => {
-    ready = false;
-    draining = true;
-    stopCertificates();
-    stopPolicyWatch();
-    if (drain && server.shutdownDrainMs > 0) {
-      logger.info(`draining for ${server.shutdownDrainMs} ms (server.shutdownDrainMs): not ready, still answering, with Connection: close`);
-      await new Promise((resolve) => setTimeout(resolve, server.shutdownDrainMs));
-    }
-    const deadline = setTimeout(() => {
-      logger.warn(`requests still running after ${server.shutdownTimeoutMs} ms (server.shutdownTimeoutMs): closing their connections`);
-      admission.server.closeAllConnections();
-    }, server.shutdownTimeoutMs);
-    await admission.close();
-    clearTimeout(deadline);
-    await health.close();
-    logger.info('stopped');
-  };
-  return {
-    admissionUrl,
-    metricsUrl,
-    ...(tls.source === 'files' ? {} : { caCert: tls.caCert }),
-    reload,
-    close: (closeOptions) => (closing ??= shutdown(closeOptions?.drain ?? false)),
-  };
+  }, logger);
 }
 
 /**

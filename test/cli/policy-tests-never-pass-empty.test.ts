@@ -31,3 +31,14 @@ test('a fixture left outside tests/ is named as "not a policy" with where it bel
   assert.deepEqual(problems.length, 1, result.stderr);
   assert.match(problems[0] ?? '', /good-statefulset\.yaml:3: not a policy \(apps\/v1 StatefulSet\): every YAML file in a policy directory is loaded as a policy; put fixtures and test cases in a tests\/ folder/);
 });
+
+test('a test case whose set path cannot be read is a problem naming the path, not a silently different object', () => {
+  const dir = join(work, 'bad-set-path');
+  mkdirSync(join(dir, 'tests'), { recursive: true });
+  cpSync(POLICY, join(dir, 'policy.yaml'));
+  cpSync(join(ROOT, 'policies/tests/good-statefulset.yaml'), join(dir, 'tests', 'good-statefulset.yaml'));
+  writeFileSync(join(dir, 'tests', 'cases.yaml'), 'policy: team-label-required\nbase: good-statefulset.yaml\ncases:\n  - name: warns\n    set: { "spec.template.metadata.labels[team": null }\n    expect: { result: warn }\n');
+  const result = runCli(['test', dir]);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.match(result.stdout, /cases\.yaml: path "spec\.template\.metadata\.labels\[team" cannot be read at character 30/);
+});

@@ -1,8 +1,6 @@
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from '../annotations.ts';
 import { asObject, asString, joinPath } from '../object-path.ts';
 import { violation, type Check } from './check.ts';
-
-export const EXEMPT_ANNOTATION = 'stateguard.io/exempt';
-export const EXEMPT_REASON_ANNOTATION = 'stateguard.io/exempt-reason';
 
 /** An exemption must say why; one without a reason is itself a violation. */
 export const exemptionReasonRequired: Check = {

@@ -1,8 +1,8 @@
+import { isDnsLabel } from '../kubernetes-names.ts';
 import { asObject, asString } from '../object-path.ts';
 import { violation, type Check } from './check.ts';
 
 const MAX = 52;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * The pod label `controller-revision-hash` is `<name>-<10 characters>` and must fit 63 characters,
@@ -18,7 +18,7 @@ export const nameLength: Check = {
       if (name.length > MAX) {
         return [violation('metadata.name', `name "${name}" is ${name.length} characters; StatefulSet names longer than ${MAX} make the controller-revision-hash label too long and no pod is ever created`, fix)];
       }
-      if (!DNS_LABEL.test(name)) {
+      if (!isDnsLabel(name)) {
         return [violation('metadata.name', `name "${name}" is not a DNS label (lower-case letters, digits and '-', starting and ending with an alphanumeric)`, 'rename the StatefulSet to a DNS label')];
       }
       return [];

@@ -1,6 +1,6 @@
+import { selectorMatches } from '../label-selectors.ts';
 import { asObject } from '../object-path.ts';
 import { replicasOf, templateLabels } from '../pod.ts';
-import { selectorMatches } from './selector-matches-template.ts';
 import { missingData, violation, type Check } from './check.ts';
 
 /** LOOKUP: with 2 or more replicas, a PodDisruptionBudget selects the pods (or a drain can evict several members at once). */

@@ -1,5 +1,6 @@
+import { APPARMOR_ANNOTATION_PREFIX } from '../annotations.ts';
 import { asArray, asObject, asString, child, isObject } from '../object-path.ts';
-import { allContainers, describeContainer, podSpec, TEMPLATE_SPEC_PATH, type ContainerRef } from '../pod.ts';
+import { allContainers, describeContainer, podSpec, POD_SECURITY_CONTEXT_PATH, TEMPLATE_SPEC_PATH, type ContainerRef } from '../pod.ts';
 import type { JsonObject, Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
 
@@ -13,10 +14,8 @@ const SAFE_SYSCTLS = new Set([
   'net.ipv4.tcp_wmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat',
 ]);
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-const APPARMOR_ANNOTATION = 'container.apparmor.security.beta.kubernetes.io/';
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 
-const POD_SC = child(TEMPLATE_SPEC_PATH, 'securityContext');
 
 function securityContext(ref: ContainerRef): JsonObject {
   return asObject(ref.container['securityContext']);
@@ -109,23 +108,23 @@ function podChecks(object: JsonObject, spec: JsonObject, out: Violation[]): void
     }
   });
   const podSc = asObject(spec['securityContext']);
-  seLinux(podSc, POD_SC, 'the pod', out);
-  apparmorField(podSc, POD_SC, 'the pod', out);
+  seLinux(podSc, POD_SECURITY_CONTEXT_PATH, 'the pod', out);
+  apparmorField(podSc, POD_SECURITY_CONTEXT_PATH, 'the pod', out);
   if (asObject(podSc['seccompProfile'])['type'] === 'Unconfined') {
-    out.push(violation(child(child(POD_SC, 'seccompProfile'), 'type'), 'the pod runs with seccomp Unconfined', 'use seccompProfile.type RuntimeDefault or Localhost', 'seccompProfile_baseline'));
+    out.push(violation(child(child(POD_SECURITY_CONTEXT_PATH, 'seccompProfile'), 'type'), 'the pod runs with seccomp Unconfined', 'use seccompProfile.type RuntimeDefault or Localhost', 'seccompProfile_baseline'));
   }
   if (asObject(podSc['windowsOptions'])['hostProcess'] === true) {
-    out.push(violation(child(child(POD_SC, 'windowsOptions'), 'hostProcess'), 'the pod is a Windows HostProcess pod with full node access', 'remove windowsOptions.hostProcess', 'windowsHostProcess'));
+    out.push(violation(child(child(POD_SECURITY_CONTEXT_PATH, 'windowsOptions'), 'hostProcess'), 'the pod is a Windows HostProcess pod with full node access', 'remove windowsOptions.hostProcess', 'windowsHostProcess'));
   }
   asArray(podSc['sysctls']).forEach((sysctl, s) => {
     const name = asString(asObject(sysctl)['name']) ?? '';
     if (!SAFE_SYSCTLS.has(name)) {
-      out.push(violation(child(child(child(POD_SC, 'sysctls'), s), 'name'), `sysctl "${name}" is not in the safe set`, 'remove the sysctl or set it on the node', 'sysctls'));
+      out.push(violation(child(child(child(POD_SECURITY_CONTEXT_PATH, 'sysctls'), s), 'name'), `sysctl "${name}" is not in the safe set`, 'remove the sysctl or set it on the node', 'sysctls'));
     }
   });
   const annotations = asObject(asObject(asObject(asObject(object['spec'])['template'])['metadata'])['annotations']);
   for (const [key, value] of Object.entries(annotations)) {
-    if (!key.startsWith(APPARMOR_ANNOTATION)) continue;
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
     const profile = String(value);
     if (profile !== '' && profile !== 'runtime/default' && !profile.startsWith('localhost/')) {
       out.push(violation(`spec.template.metadata.annotations[${JSON.stringify(key)}]`, `AppArmor profile "${profile}" is not allowed`, 'use runtime/default or a localhost/ profile', 'appArmorProfile'));

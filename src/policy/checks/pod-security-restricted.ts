@@ -1,5 +1,5 @@
 import { asArray, asObject, child, isObject } from '../object-path.ts';
-import { allContainers, describeContainer, isWindowsPod, podSpec, TEMPLATE_SPEC_PATH } from '../pod.ts';
+import { allContainers, describeContainer, isWindowsPod, podSpec, POD_SECURITY_CONTEXT_PATH, TEMPLATE_SPEC_PATH } from '../pod.ts';
 import type { JsonObject, Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
 
@@ -10,7 +10,6 @@ import { violation, type Check } from './check.ts';
 
 const ALLOWED_VOLUMES = new Set(['configMap', 'downwardAPI', 'emptyDir', 'projected', 'secret', 'csi', 'persistentVolumeClaim', 'ephemeral', 'image']);
 const SECCOMP_OK = new Set(['RuntimeDefault', 'Localhost']);
-const POD_SC = child(TEMPLATE_SPEC_PATH, 'securityContext');
 
 function restrictedVolumes(spec: JsonObject, out: Violation[]): void {
   asArray(spec['volumes']).forEach((volume, v) => {
@@ -36,13 +35,13 @@ export const podSecurityRestricted: Check = {
     const podNonRoot = podSc['runAsNonRoot'];
     const podSeccomp = asObject(podSc['seccompProfile'])['type'];
     if (!userNamespaces && podSc['runAsUser'] === 0) {
-      out.push(violation(child(POD_SC, 'runAsUser'), 'the pod runs as user 0 (root)', 'set runAsUser to a non-zero UID or remove it', 'runAsUser'));
+      out.push(violation(child(POD_SECURITY_CONTEXT_PATH, 'runAsUser'), 'the pod runs as user 0 (root)', 'set runAsUser to a non-zero UID or remove it', 'runAsUser'));
     }
     if (!userNamespaces && podNonRoot === false) {
-      out.push(violation(child(POD_SC, 'runAsNonRoot'), 'the pod sets runAsNonRoot: false', 'set runAsNonRoot: true', 'runAsNonRoot'));
+      out.push(violation(child(POD_SECURITY_CONTEXT_PATH, 'runAsNonRoot'), 'the pod sets runAsNonRoot: false', 'set runAsNonRoot: true', 'runAsNonRoot'));
     }
     if (podSeccomp !== undefined && !SECCOMP_OK.has(String(podSeccomp)) && !windows) {
-      out.push(violation(child(child(POD_SC, 'seccompProfile'), 'type'), `the pod's seccomp profile is ${String(podSeccomp)}`, 'set seccompProfile.type to RuntimeDefault', 'seccompProfile_restricted'));
+      out.push(violation(child(child(POD_SECURITY_CONTEXT_PATH, 'seccompProfile'), 'type'), `the pod's seccomp profile is ${String(podSeccomp)}`, 'set seccompProfile.type to RuntimeDefault', 'seccompProfile_restricted'));
     }
 
     const containersWithoutNonRoot: string[] = [];
@@ -87,10 +86,10 @@ export const podSecurityRestricted: Check = {
       }
     }
     if (containersWithoutNonRoot.length > 0) {
-      out.push(violation(child(POD_SC, 'runAsNonRoot'), `runAsNonRoot is not true for the pod or for container(s) ${containersWithoutNonRoot.join(', ')}, so they may run as root`, 'set spec.template.spec.securityContext.runAsNonRoot: true (the image must run as a numeric non-root USER)', 'runAsNonRoot'));
+      out.push(violation(child(POD_SECURITY_CONTEXT_PATH, 'runAsNonRoot'), `runAsNonRoot is not true for the pod or for container(s) ${containersWithoutNonRoot.join(', ')}, so they may run as root`, 'set spec.template.spec.securityContext.runAsNonRoot: true (the image must run as a numeric non-root USER)', 'runAsNonRoot'));
     }
     if (containersWithoutSeccomp.length > 0) {
-      out.push(violation(child(child(POD_SC, 'seccompProfile'), 'type'), `no allowed seccomp profile (RuntimeDefault or Localhost) is set for the pod or for container(s) ${containersWithoutSeccomp.join(', ')}`, 'set spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault', 'seccompProfile_restricted'));
+      out.push(violation(child(child(POD_SECURITY_CONTEXT_PATH, 'seccompProfile'), 'type'), `no allowed seccomp profile (RuntimeDefault or Localhost) is set for the pod or for container(s) ${containersWithoutSeccomp.join(', ')}`, 'set spec.template.spec.securityContext.seccompProfile.type: RuntimeDefault', 'seccompProfile_restricted'));
     }
     return out;
   },

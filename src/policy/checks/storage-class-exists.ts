@@ -1,8 +1,7 @@
+import { BETA_STORAGE_CLASS_ANNOTATION } from '../annotations.ts';
 import { asArray, asObject, asString, joinPath } from '../object-path.ts';
 import type { Violation } from '../types.ts';
 import { missingData, violation, type Check } from './check.ts';
-
-const BETA_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /** LOOKUP: the StorageClass each volumeClaimTemplate names exists (a typo leaves PVCs Pending forever). */
 export const storageClassExists: Check = {
@@ -17,13 +16,13 @@ export const storageClassExists: Check = {
       const t = asObject(template);
       const name = asString(asObject(t['metadata'])['name']) ?? `#${i}`;
       // The legacy annotation wins over spec.storageClassName, as in the PV controller.
-      const fromAnnotation = asString(asObject(asObject(t['metadata'])['annotations'])[BETA_ANNOTATION]);
+      const fromAnnotation = asString(asObject(asObject(t['metadata'])['annotations'])[BETA_STORAGE_CLASS_ANNOTATION]);
       const className = fromAnnotation ?? asString(asObject(t['spec'])['storageClassName']);
       if (className === undefined || className === '') return;
       const found = find(className);
       if (found === undefined) unknown = true;
       else if (found === null) {
-        const path = fromAnnotation !== undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
+        const path = fromAnnotation !== undefined ? joinPath('spec', 'volumeClaimTemplates', i, 'metadata', 'annotations', BETA_STORAGE_CLASS_ANNOTATION) : joinPath('spec', 'volumeClaimTemplates', i, 'spec', 'storageClassName');
         violations.push(violation(path, `volumeClaimTemplate "${name}" names StorageClass "${className}", which does not exist in this cluster`, fix));
       }
     });

@@ -1,9 +1,8 @@
+import { DNS_LABEL_MAX, isDnsLabel } from '../kubernetes-names.ts';
 import { asArray, asObject, asString, child, isObject } from '../object-path.ts';
 import { allContainers, describeContainer, podSpec, TEMPLATE_SPEC_PATH } from '../pod.ts';
 import type { Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * What the API server does not fully validate in a StatefulSet template (kubernetes#60619, #137728):
@@ -36,8 +35,8 @@ export const templateSanity: Check = {
       const name = asString(ref.container['name']);
       if (name === undefined || name === '') {
         violations.push(violation(child(ref.path, 'name'), `${describeContainer(ref)} has no name`, 'give every container a unique DNS-label name'));
-      } else if (!DNS_LABEL.test(name) || name.length > 63) {
-        violations.push(violation(child(ref.path, 'name'), `${describeContainer(ref)}: name is not a DNS label of at most 63 characters`, 'use lower-case letters, digits and -'));
+      } else if (!isDnsLabel(name)) {
+        violations.push(violation(child(ref.path, 'name'), `${describeContainer(ref)}: name is not a DNS label of at most ${DNS_LABEL_MAX} characters`, 'use lower-case letters, digits and -'));
       } else if (seen.has(name)) {
         violations.push(violation(child(ref.path, 'name'), `${describeContainer(ref)}: the name is also used by ${seen.get(name) ?? ''}`, 'give every container (including init containers) a unique name'));
       } else {

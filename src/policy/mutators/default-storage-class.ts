@@ -1,7 +1,6 @@
+import { BETA_STORAGE_CLASS_ANNOTATION } from '../annotations.ts';
 import { asArray, asObject, isObject } from '../object-path.ts';
 import type { Mutator } from './mutator.ts';
-
-const BETA_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
 /**
  * Opt-in, CREATE only: sets params.storageClassName on volumeClaimTemplates that name no class. An explicit ""
@@ -17,7 +16,7 @@ export const defaultStorageClass: Mutator = {
     for (const template of asArray(asObject(draft['spec'])['volumeClaimTemplates'])) {
       if (!isObject(template) || !isObject(template['spec'])) continue;
       if (template['spec']['storageClassName'] !== undefined && template['spec']['storageClassName'] !== null) continue;
-      if (asObject(asObject(template['metadata'])['annotations'])[BETA_ANNOTATION] !== undefined) continue;
+      if (asObject(asObject(template['metadata'])['annotations'])[BETA_STORAGE_CLASS_ANNOTATION] !== undefined) continue;
       template['spec']['storageClassName'] = params['storageClassName'];
       changed = true;
     }

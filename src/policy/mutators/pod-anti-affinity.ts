@@ -1,7 +1,7 @@
 import { asArray, asObject, asString, ensureObject, isObject } from '../object-path.ts';
 import { existingPodSpec, replicasOf, templateLabels } from '../pod.ts';
-import { selectorIsEmpty, selectorMatches } from '../checks/selector-matches-template.ts';
-import { antiAffinityCannotMatch } from '../checks/spread-selects-own-pods.ts';
+import { selectorIsEmpty, selectorMatches } from '../label-selectors.ts';
+import { antiAffinityCannotMatch } from '../spread-terms.ts';
 import type { Mutator } from './mutator.ts';
 
 /**

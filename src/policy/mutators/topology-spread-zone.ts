@@ -1,6 +1,6 @@
 import { asObject, isObject } from '../object-path.ts';
 import { existingPodSpec } from '../pod.ts';
-import { selectorIsEmpty } from '../checks/selector-matches-template.ts';
+import { selectorIsEmpty } from '../label-selectors.ts';
 import type { Mutator } from './mutator.ts';
 
 /** Opt-in: one zone spread constraint (ScheduleAnyway by default) when the template has none. */

@@ -1,4 +1,5 @@
 /** AdmissionReviews as the API server sends them, for StatefulSets and Scales. */
+import { setPath } from '../../../src/cli/set-path.ts';
 import type { JsonObject } from '../../../src/policy/index.ts';
 
 export interface ReviewOptions {
@@ -46,12 +47,9 @@ export function scaleOf(name: string, replicas: number, namespace = 'default'): 
   };
 }
 
-/** Sets a value at a dotted path of a deep copy (test edits of fixtures). */
+/** Sets a value at a display path of a deep copy (test edits of fixtures; null deletes). */
 export function withValue(object: JsonObject, path: string, value: unknown): JsonObject {
   const copy = structuredClone(object);
-  const keys = path.split('.');
-  let current: JsonObject = copy;
-  for (const key of keys.slice(0, -1)) current = (current[key] ??= {}) as JsonObject;
-  current[keys[keys.length - 1] ?? ''] = value;
+  setPath(copy, path, value);
   return copy;
 }
