@@ -35,7 +35,7 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
     namespace: ref.namespace,
     ...(labels === undefined ? {} : { namespaceLabels: labels }),
     ...(view.lookup === undefined ? {} : { lookup: view.lookup }),
-  }, { actions: policies.actions, validateMutated: false });
+  }, { actions: policies.actions, surface: 'audit' });
   return {
     ref,
     item: { file: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },

@@ -9,19 +9,13 @@ import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
 import { scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
+import { SURFACE_PLANS, validatesOn, type Surface } from './surface.ts';
 import type { Action, ActionSettings, Evaluation, EvaluationRequest, ExemptionClaim, JsonObject, Policy, PolicyResult, Skip, Target, Violation } from './types.ts';
 
 export interface EvaluateOptions {
   readonly actions?: ActionSettings;
-  /**
-   * Validate the mutated object (the CLI and the audit scan: what the webhook would admit) or the object as
-   * received (the validating webhook: it sees the object after the mutating webhook already ran).
-   */
-  readonly validateMutated?: boolean;
-  /** The validating webhook needs no patch: skip the mutators (and validate the object as received). */
-  readonly skipMutation?: boolean;
-  /** The mutating webhook needs only the patch: skip the validating policies (but those enforced in the mutating webhook). */
-  readonly skipValidation?: boolean;
+  /** Which surface asks: what runs and on which object (src/policy/surface.ts). Default `review`: mutate, then validate the mutated object. */
+  readonly surface?: Surface;
 }
 
 export function targetOf(object: unknown): Target {
@@ -69,10 +63,11 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     return action;
   };
 
-  const mutation = target === 'StatefulSet' && options.skipMutation !== true
+  const plan = SURFACE_PLANS[options.surface ?? 'review'];
+  const mutation = target === 'StatefulSet' && plan.mutators
     ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && claimOf(p.id)?.claim.honoured !== true), object, request)
     : { draft: object, patch: [], acted: [], errors: [] };
-  const subject = options.validateMutated === false ? object : mutation.draft;
+  const subject = plan.validates === 'received' ? object : mutation.draft;
 
   const base: CheckBase = {
     object: subject,
@@ -91,7 +86,7 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
       continue;
     }
     if (policy.validate === undefined || action === 'off') continue;
-    if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
+    if (!validatesOn(plan, policy)) continue;
     const result = validateOne(set, policy, action, base, claimOf(policy.id));
     const scope = scopeFor(policy);
     results.push(scope?.applies === true && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);

@@ -4,6 +4,7 @@ export { StateguardError, type ErrorCode } from './errors.ts';
 export { compilePolicies, describeSchemaError, type PolicySet, type PolicySource } from './compile.ts';
 export { closestId, configurePolicies, type PolicySettings } from './configure.ts';
 export { evaluate, targetOf, type EvaluateOptions } from './evaluate.ts';
+export { answersFor, SURFACE_PLANS, SURFACES, validatesOn, type Surface, type SurfacePlan } from './surface.ts';
 export { claimedExemptions, DEFAULT_ACTION_SETTINGS, NAMESPACE_ACTION_LABEL, resolveAction } from './actions.ts';
 export { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';
 export { MUTATED_ANNOTATION } from './mutate.ts';

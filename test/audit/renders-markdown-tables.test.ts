@@ -12,7 +12,7 @@ const EXEMPTING = { ...DEFAULT_ACTION_SETTINGS, annotationExemptions: true };
 const GRANT = { allowed: ['memory-limit-required'] };
 
 function item(name: string, object: unknown) {
-  return { file: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE', exemptionGrant: GRANT }, { validateMutated: false, actions: EXEMPTING }) };
+  return { file: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE', exemptionGrant: GRANT }, { surface: 'audit', actions: EXEMPTING }) };
 }
 
 test('markdown: a summary table, then a findings table per StatefulSet that did not pass, table-safe', () => {
