@@ -1,7 +1,7 @@
 /** Enforcement action precedence: policy < config < namespace label (tightens by default) < exemption (DESIGN.md §3). */
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION } from './checks/exemption-reason-required.ts';
 import { asObject, asString } from './object-path.ts';
-import type { Action, ActionSettings, ExemptionGrant, ExemptionRefusal, Policy } from './types.ts';
+import type { Action, ActionSettings, ExemptionGrant, ExemptionRefusal, ValidatingPolicy } from './types.ts';
 
 export const NAMESPACE_ACTION_LABEL = 'stateguard.io/action';
 
@@ -19,8 +19,9 @@ const LABEL_ACTIONS: ReadonlySet<string> = new Set<Exclude<Action, 'off'>>(['den
 /**
  * The action in force for a policy: config overrides the policy's default; the namespace label then tightens it
  * (or, with `tighten-and-loosen`, also loosens it); the ceiling caps the result. A policy that is off stays off.
+ * Validation only: a mutator has no action (its switch is `mutate.enabled`).
  */
-export function resolveAction(policy: Policy, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
+export function resolveAction(policy: Pick<ValidatingPolicy, 'id' | 'action'>, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
   const configured = settings.overrides[policy.id] ?? policy.action;
   if (configured === 'off') return 'off';
   const label = settings.namespaceActions === 'off' ? undefined : namespaceLabels?.[NAMESPACE_ACTION_LABEL];

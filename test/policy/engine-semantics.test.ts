@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import jsonpatch from 'fast-json-patch';
-import { answersFor, compilePolicies, escapePointer, evaluate, StateguardError, SURFACE_PLANS, SURFACES, validatesOn, type ActionSettings, type EvaluationRequest } from '../../src/policy/index.ts';
+import { answersFor, compilePolicies, escapePointer, evaluate, StateguardError, SURFACE_PLANS, SURFACES, validatesOn, type ActionSettings, type EvaluationRequest, type Policy, type ValidatingPolicy } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -53,7 +53,8 @@ test('an exemption with a reason and a grant skips the policy and records why; w
 });
 
 test('a check that throws yields error for that policy only', () => {
-  const broken = { ...set.byId.get('name-length')!, id: 'broken-check', validate: { ...set.byId.get('name-length')!.validate!, check: 'no-such-check' } };
+  const nameLength = set.byId.get('name-length') as ValidatingPolicy;
+  const broken: Policy = { ...nameLength, id: 'broken-check', validate: { ...nameLength.validate, check: 'no-such-check' } };
   const withBroken = { ...set, policies: [...set.policies, broken], byId: new Map([...set.byId, [broken.id, broken]]) };
   const evaluation = evaluate(withBroken, { object: seed(), operation: 'CREATE' });
   const result = evaluation.results.find((r) => r.policy === 'broken-check');
