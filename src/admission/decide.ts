@@ -1,20 +1,15 @@
 /**
- * One webhook's decision on a StatefulSet or Scale. Each webhook computes its half (the engine's skip options):
- * - validate: the object as received (the mutating webhook already ran), every validating policy, no patch;
- * - mutate: the patch of defaults, plus the policies enforced in the mutating webhook (rules the API server's own
- *   validation would pre-empt before the validating webhook runs).
+ * One webhook's decision on a StatefulSet or Scale. Each webhook computes its half, and answers for its half: the
+ * engine's surfaces `validate-webhook` and `mutate-webhook` say which (src/policy/surface.ts).
  */
-import { evaluate, MUTATED_ANNOTATION, type EvaluateOptions, type Evaluation } from '../policy/index.ts';
+import { answersFor, evaluate, MUTATED_ANNOTATION, type Evaluation, type Surface } from '../policy/index.ts';
 import { enforce, type Enforcement } from './enforce.ts';
 import { evaluationRequest } from './evaluation-request.ts';
 import { patchRefusal, refusal, type Limit, type Refusal } from './limits.ts';
 import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
 import type { AdmissionContext, AdmissionResponse, AdmissionStatus, TargetReview, Webhook } from './types.ts';
 
-const EVALUATION: Readonly<Record<Webhook, EvaluateOptions>> = {
-  validate: { validateMutated: false, skipMutation: true },
-  mutate: { skipValidation: true },
-};
+const SURFACE: Readonly<Record<Webhook, Surface>> = { validate: 'validate-webhook', mutate: 'mutate-webhook' };
 
 /** The response's audit annotation key: recorded by the API server as `<webhook name>/mutated` (see enforce.ts). */
 const MUTATED_AUDIT_KEY = MUTATED_ANNOTATION.slice(MUTATED_ANNOTATION.indexOf('/') + 1);
@@ -22,7 +17,8 @@ const MUTATED_AUDIT_KEY = MUTATED_ANNOTATION.slice(MUTATED_ANNOTATION.indexOf('/
 export function decide(webhook: Webhook, review: TargetReview, context: AdmissionContext): AdmissionOutcome {
   const unevaluable = refusal(review);
   if (unevaluable !== undefined) return denied(review, unevaluable);
-  const evaluation = evaluate(context.set, evaluationRequest(review, context), { actions: context.actions, ...EVALUATION[webhook] });
+  const surface = SURFACE[webhook];
+  const evaluation = evaluate(context.set, evaluationRequest(review, context), { actions: context.actions, surface });
   // The defaults may take an object just inside the limits past them: refused, or its next evaluation would be.
   const mutatedRefused = evaluation.patch.length > 0 ? refusal({ object: evaluation.mutated }, 'request.object with the defaults added') : undefined;
   if (mutatedRefused !== undefined) return denied(review, mutatedRefused);
@@ -35,8 +31,8 @@ export function decide(webhook: Webhook, review: TargetReview, context: Admissio
     ...(refused === undefined ? {} : { refused }),
     findings: enforcement.findings,
     mutators: evaluation.mutators,
-    // A policy enforced in the mutating webhook is counted there, not a second time here.
-    results: webhook === 'validate' ? evaluation.results.filter((r) => context.set.byId.get(r.policy)?.enforceInMutatingWebhook !== true) : evaluation.results,
+    // Each result is counted by the one webhook that answers for it (a rule enforced in the mutating webhook runs in both).
+    results: evaluation.results.filter((r) => answersFor(surface, context.set.byId.get(r.policy))),
   };
 }
 

@@ -3,7 +3,7 @@
  * been through the mutating webhook already), with the lookup data and namespace labels known at the time.
  */
 import type { StatefulSetRef } from '../cluster/policy-report-body.ts';
-import { evaluate, unevaluable, type ActionSettings, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
+import { evaluate, isValidating, unevaluable, type ActionSettings, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
 import type { ReviewItem } from '../report/model.ts';
 
 export interface AuditPolicies {
@@ -35,7 +35,7 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
     namespace: ref.namespace,
     ...(labels === undefined ? {} : { namespaceLabels: labels }),
     ...(view.lookup === undefined ? {} : { lookup: view.lookup }),
-  }, { actions: policies.actions, validateMutated: false });
+  }, { actions: policies.actions, surface: 'audit' });
   return {
     ref,
     item: { file: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },
@@ -48,7 +48,8 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
  */
 function notEvaluated(set: PolicySet, why: string): Evaluation {
   const results = set.policies
-    .filter((p) => p.validate !== undefined && p.targets.includes('StatefulSet') && p.operations.includes('CREATE'))
+    .filter(isValidating)
+    .filter((p) => p.targets.includes('StatefulSet') && p.operations.includes('CREATE'))
     .map((p) => ({ policy: p.id, category: p.category, severity: p.severity, action: p.action, result: 'error' as const, violations: [], reason: `not evaluated: ${why}` }));
   return { target: 'StatefulSet', results, patch: [], mutators: [], mutated: undefined };
 }

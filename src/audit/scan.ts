@@ -65,7 +65,7 @@ export async function scanCluster(kube: Kube, options: ScanOptions): Promise<Sca
     }
   }
   await queue.idle();
-  return { report: { origin: 'cluster', items, problems, skipped: {} }, ...(writing === undefined ? {} : { written }) };
+  return { report: { apiServer: kube.server, items, problems, skipped: {} }, ...(writing === undefined ? {} : { written }) };
 }
 
 /** Deletes a report unless its StatefulSet was created after the list began (the next scan reports on it). */

@@ -40,7 +40,7 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
       ...(reportApi === undefined ? {} : { reports: { deleteWhenClean: config.cluster.reportsDeleteWhenClean, api: reportApi } }),
     });
     if (options.progress) io.stderr('\r\u001b[K');
-    io.stdout(flags.output === 'markdown' ? formatMarkdown(report, `stateguard audit of ${kube.server}`) : formatOutput({ ...report, apiServer: kube.server }, flags.output, { color: options.color }, set, version));
+    io.stdout(flags.output === 'markdown' ? formatMarkdown(report, `stateguard audit of ${kube.server}`) : formatOutput(report, flags.output, { color: options.color }, set, version));
     io.stderr(missingLookups(lookups));
     if (written !== undefined) io.stderr(`PolicyReports: ${written.created} created, ${written.updated} updated, ${written.unchanged} unchanged, ${written.deleted} deleted\n`);
     return exitCode(report, flags.failOn);

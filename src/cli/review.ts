@@ -119,7 +119,7 @@ function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSet
   const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
   try {
-    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file) }, { actions }) };
+    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file) }, { actions, surface: 'review' }) };
   } catch (error) {
     onProblem({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
     return undefined;

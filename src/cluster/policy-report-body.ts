@@ -82,7 +82,8 @@ function reportResult(result: PolicyResult): JsonObject {
     policy: result.policy,
     rule: result.policy,
     category: result.category,
-    severity: result.severity,
+    // Optional in the PolicyReport schema; a mutator's result has none.
+    ...(result.severity === undefined ? {} : { severity: result.severity }),
     result: result.result,
     scored: true,
     message: truncate(result.violations.length > 0 ? result.violations.map((v) => `${v.path}: ${v.message}`).join('\n') : result.reason ?? `${result.policy}: ${result.result}`),

@@ -60,8 +60,8 @@ export interface ClusterConfig {
 export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
-  /** Per-policy settings by id: an action override, and params merged over the policy's own. */
-  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly params?: JsonObject; readonly match?: PolicyScope; readonly exclude?: PolicyScope }>>;
+  /** Per-policy settings by id: the validation's action, a mutator's switch, params merged over the policy's own, scope. */
+  readonly policies: Readonly<Record<string, { readonly action?: Action; readonly enabled?: boolean; readonly params?: JsonObject; readonly match?: PolicyScope; readonly exclude?: PolicyScope }>>;
   /** The strongest action any policy may take: `audit` for an audit-only install. */
   readonly actionCeiling: Exclude<Action, 'off'>;
   /** What the namespace label `stateguard.io/action` may do: tighten (default), tighten-and-loosen (opt-in), off. */

@@ -14,7 +14,10 @@ export const CONFIG_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         properties: {
+          // The validation's action; for a mutator, an error naming enabled (policy/configure.ts).
           action: { enum: [...ACTIONS] },
+          // A mutator's switch; for a policy without one, an error naming action (policy/configure.ts).
+          enabled: { type: 'boolean' },
           // Validated against the policy's own params schema once the policies are loaded (policy/configure.ts).
           params: { type: 'object' },
           // Replace the policy's own spec.match / spec.exclude.

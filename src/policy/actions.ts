@@ -1,7 +1,7 @@
 /** Enforcement action precedence: policy < config < namespace label (tightens by default) < exemption (DESIGN.md §3). */
 import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, NAMESPACE_ACTION_LABEL } from './annotations.ts';
 import { asObject, asString } from './object-path.ts';
-import type { Action, ActionSettings, ExemptionGrant, ExemptionRefusal, Policy } from './types.ts';
+import type { Action, ActionSettings, ExemptionGrant, ExemptionRefusal, ValidatingPolicy } from './types.ts';
 
 
 const STRENGTH: Readonly<Record<Action, number>> = { deny: 3, warn: 2, audit: 1, off: 0 };
@@ -18,8 +18,9 @@ const LABEL_ACTIONS: ReadonlySet<string> = new Set<Exclude<Action, 'off'>>(['den
 /**
  * The action in force for a policy: config overrides the policy's default; the namespace label then tightens it
  * (or, with `tighten-and-loosen`, also loosens it); the ceiling caps the result. A policy that is off stays off.
+ * Validation only: a mutator has no action (its switch is `mutate.enabled`).
  */
-export function resolveAction(policy: Policy, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
+export function resolveAction(policy: Pick<ValidatingPolicy, 'id' | 'action'>, settings: ActionSettings, namespaceLabels: Readonly<Record<string, string>> | undefined): Action {
   const configured = settings.overrides[policy.id] ?? policy.action;
   if (configured === 'off') return 'off';
   const label = settings.namespaceActions === 'off' ? undefined : namespaceLabels?.[NAMESPACE_ACTION_LABEL];

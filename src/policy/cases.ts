@@ -4,7 +4,7 @@ import { configurePolicies } from './configure.ts';
 import { StateguardError } from './errors.ts';
 import { evaluate } from './evaluate.ts';
 import { deepEqual } from './object-path.ts';
-import type { Action, EvaluationRequest, JsonObject, PatchOperation, Policy, Result } from './types.ts';
+import type { EvaluationRequest, JsonObject, PatchOperation, Policy, Result } from './types.ts';
 
 export interface ExpectedViolation {
   readonly path?: string;
@@ -55,9 +55,9 @@ export function runCases(set: PolicySet, cases: readonly PolicyCase[]): CaseOutc
 }
 
 function isolate(set: PolicySet, policy: Policy): PolicySet {
-  // An opt-in (off) policy is tested as if enabled.
-  const action: Action = policy.action === 'off' ? (policy.validate === undefined ? 'audit' : 'deny') : policy.action;
-  const enabled = { ...policy, action };
+  // An opt-in policy (action off, or a mutator switched off) is tested as if enabled.
+  const mutate = policy.mutate === undefined || policy.mutate.enabled ? {} : { mutate: { ...policy.mutate, enabled: true } };
+  const enabled: Policy = policy.validate === undefined ? { ...policy, ...mutate } : { ...policy, ...mutate, ...(policy.action === 'off' ? { action: 'deny' as const } : {}) };
   const schemas = new Map([...set.schemas].filter(([id]) => id === policy.id));
   return { policies: [enabled], byId: new Map([[enabled.id, enabled]]), schemas };
 }

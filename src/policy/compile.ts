@@ -7,7 +7,7 @@ import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { parsePath, pointerTokens } from './paths.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
-import type { Action, JsonObject, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
+import type { Action, JsonObject, Mutate, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
 
 export interface PolicySource {
   readonly file: string;
@@ -27,9 +27,9 @@ const validatePolicyDocument = ajv.compile(POLICY_SCHEMA);
 interface RawPolicy {
   metadata: { name: string; annotations?: Record<string, string> };
   spec: {
-    description: string; severity: Severity; action: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean; match?: PolicyScope; exclude?: PolicyScope;
+    description: string; severity?: Severity; action?: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean; match?: PolicyScope; exclude?: PolicyScope;
     validate?: { forEach?: string; schema?: JsonObject; check?: string; path?: string; params?: JsonObject; message: string; fix: string };
-    mutate?: { mutator: string; params?: JsonObject };
+    mutate?: { mutator: string; params?: JsonObject; enabled?: boolean };
   };
 }
 
@@ -62,8 +62,14 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
         problems.push(`${at}: not a policy (${stranger}): every YAML file in a policy directory is loaded as a policy; put fixtures and test cases in a tests/ folder`);
         continue;
       }
+      const oldStyle = oldStyleMutator(raw);
+      if (oldStyle !== undefined) {
+        problems.push(`${lineOf(document, lines, `/spec/${oldStyle.field}`, source.file, line)}: policy ${name}: ${oldStyle.message}`);
+        continue;
+      }
       if (!validatePolicyDocument(raw)) {
-        for (const error of validatePolicyDocument.errors ?? []) problems.push(`${lineOf(document, lines, error, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
+        // An `if` error only says that its `then` failed: the `then` errors themselves are listed.
+        for (const error of (validatePolicyDocument.errors ?? []).filter((e) => e.keyword !== 'if')) problems.push(`${lineOf(document, lines, error.instancePath, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
         continue;
       }
       const compiled = compileOne(raw as unknown as RawPolicy, source.file, line, ruleAjv, schemas, (message) => problems.push(`${at}: policy ${name}: ${message}`));
@@ -115,24 +121,43 @@ function compileOne(raw: RawPolicy, file: string, line: number, ruleAjv: Ajv, sc
     if (mutator === undefined) { report(`unknown mutator "${spec.mutate.mutator}" (known: ${[...MUTATORS.keys()].join(', ')})`); ok = false; }
     else ok = checkParams(ruleAjv, mutator.params, spec.mutate.params, `mutate.params of mutator ${mutator.name}`, report) && ok;
   }
+  // Before, action off also kept the mutator of a validating policy from running; now only mutate.enabled does.
+  if (spec.validate !== undefined && spec.mutate !== undefined && spec.action === 'off' && spec.mutate.enabled === undefined) {
+    report('action off switches the validation only: say whether the mutator runs with mutate.enabled: true | false');
+    ok = false;
+  }
   if (!ok) return undefined;
-  const validate = spec.validate === undefined ? undefined : Object.freeze({ ...spec.validate, params: spec.validate.params ?? {} });
-  const mutate = spec.mutate === undefined ? undefined : Object.freeze({ mutator: spec.mutate.mutator, params: spec.mutate.params ?? {} });
-  return Object.freeze({
+  const mutate = spec.mutate === undefined ? undefined : Object.freeze({ mutator: spec.mutate.mutator, params: spec.mutate.params ?? {}, enabled: spec.mutate.enabled ?? true });
+  const common = {
     id, file, line,
     category: raw.metadata.annotations?.[CATEGORY_ANNOTATION] ?? 'general',
     description: spec.description,
-    severity: spec.severity,
-    action: spec.action,
     operations: Object.freeze(spec.operations ?? (['CREATE', 'UPDATE'] as const)),
     targets: Object.freeze(spec.targets ?? (['StatefulSet'] as const)),
     lookup: spec.lookup ?? false,
     enforceInMutatingWebhook: spec.enforceInMutatingWebhook ?? false,
     ...(spec.match === undefined ? {} : { match: deepFrozen(spec.match) }),
     ...(spec.exclude === undefined ? {} : { exclude: deepFrozen(spec.exclude) }),
-    ...(validate === undefined ? {} : { validate }),
-    ...(mutate === undefined ? {} : { mutate }),
-  });
+  };
+  // The schema holds: validate comes with severity and action; without validate, mutate is there.
+  if (spec.validate === undefined) return Object.freeze({ ...common, mutate: mutate as Mutate });
+  const validate = Object.freeze({ ...spec.validate, params: spec.validate.params ?? {} });
+  return Object.freeze({ ...common, severity: spec.severity as Severity, action: spec.action as Action, validate, ...(mutate === undefined ? {} : { mutate }) });
+}
+
+/**
+ * A mutate-only policy written the old way (`action` and `severity`, which meant nothing to it): the first such field
+ * and what to write instead. Undefined for any other document.
+ */
+function oldStyleMutator(raw: unknown): { field: string; message: string } | undefined {
+  const spec = (raw as { spec?: unknown } | null)?.spec;
+  if (typeof spec !== 'object' || spec === null) return undefined;
+  const { validate, mutate, action } = spec as Record<string, unknown>;
+  const fields = ['action', 'severity'].filter((field) => field in spec);
+  if (validate !== undefined || mutate === undefined || fields.length === 0) return undefined;
+  const was = action === undefined ? '' : ` (action ${String(action)} was mutate.enabled: ${action === 'off' ? 'false' : 'true'})`;
+  const message = `${fields.map((f) => `spec.${f}`).join(' and ')}: a mutator has no action and no severity (they are the validation's); remove ${fields.length === 1 ? 'it' : 'them'} and switch the mutator with mutate.enabled: true | false${was}`;
+  return { field: fields.includes('action') ? 'action' : 'severity', message };
 }
 
 function checkParams(ruleAjv: Ajv, schema: JsonObject | undefined, params: JsonObject | undefined, what: string, report: (message: string) => void): boolean {
@@ -166,8 +191,8 @@ export function describeSchemaError(error: ErrorObject): string {
   return `${where}: ${error.message ?? 'is invalid'}`;
 }
 
-function lineOf(document: Document, lines: LineCounter, error: ErrorObject, file: string, fallback: number): string {
-  const keys = pointerTokens(error.instancePath);
+function lineOf(document: Document, lines: LineCounter, instancePath: string, file: string, fallback: number): string {
+  const keys = pointerTokens(instancePath);
   const node = document.getIn(keys, true) as { range?: [number, number, number] } | undefined;
   const offset = node?.range?.[0];
   return `${file}:${offset === undefined ? fallback : lines.linePos(offset).line}`;

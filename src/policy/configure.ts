@@ -1,7 +1,9 @@
 /**
  * Per-policy settings from the config file, applied to a compiled set: `params` merge over the policy's own params
- * and are validated against the params schema of its built-in check or mutator; an id that names no loaded policy
- * is an error that suggests the closest one. Pure: the caller reads the config.
+ * and are validated against the params schema of its built-in check or mutator; `enabled` switches a mutator;
+ * `action` (applied per request with the namespace label and the ceiling, src/policy/actions.ts) is checked here to
+ * belong to a validating policy. An id that names no loaded policy is an error that suggests the closest one, and so
+ * is `action` for a mutator or `enabled` for a policy without one. Pure: the caller reads the config.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { CHECKS } from './checks/index.ts';
@@ -9,9 +11,13 @@ import type { PolicySet } from './compile.ts';
 import { describeSchemaError } from './compile.ts';
 import { StateguardError } from './errors.ts';
 import { MUTATORS } from './mutators/index.ts';
-import type { JsonObject, Policy, PolicyScope } from './types.ts';
+import type { Action, JsonObject, Policy, PolicyScope } from './types.ts';
 
 export interface PolicySettings {
+  /** The validation's action: only for a policy that validates (checked here, applied by resolveAction). */
+  readonly action?: Action;
+  /** The mutator's switch: only for a policy with a mutator. */
+  readonly enabled?: boolean;
   readonly params?: JsonObject;
   /** Replace the policy's own match / exclude (validated by the config schema). */
   readonly match?: PolicyScope;
@@ -32,8 +38,17 @@ export function configurePolicies(set: PolicySet, settings: Readonly<Record<stri
       problems.push(`policies.${id}: no policy with this id (${near === undefined ? 'stateguard policies lists them' : `did you mean "${near}"?`})`);
       continue;
     }
-    const scoped = setting.match === undefined && setting.exclude === undefined ? policy : Object.freeze({
+    if (setting.action !== undefined && policy.validate === undefined) {
+      problems.push(`policies.${id}.action: ${id} is a mutator: it has no action (action precedence is validation's); switch it with policies.${id}.enabled: ${setting.action === 'off' ? 'false' : 'true'}`);
+    }
+    if (setting.enabled !== undefined && policy.mutate === undefined) {
+      problems.push(`policies.${id}.enabled: ${id} has no mutator (enabled switches mutators); set its validation's policies.${id}.action: deny | warn | audit | off`);
+      continue;
+    }
+    const switched = setting.enabled === undefined || policy.mutate === undefined || policy.mutate.enabled === setting.enabled ? {} : { mutate: Object.freeze({ ...policy.mutate, enabled: setting.enabled }) };
+    const scoped: Policy = setting.match === undefined && setting.exclude === undefined && switched.mutate === undefined ? policy : Object.freeze({
       ...policy,
+      ...switched,
       ...(setting.match === undefined ? {} : { match: setting.match }),
       ...(setting.exclude === undefined ? {} : { exclude: setting.exclude }),
     });
@@ -70,11 +85,9 @@ function withParams(policy: Policy, params: JsonObject, report: (problem: string
   const validateParams = merged(check, policy.validate?.params);
   const mutateParams = merged(mutator, policy.mutate?.params);
   if (!ok) return undefined;
-  return Object.freeze({
-    ...policy,
-    ...(policy.validate === undefined || validateParams === undefined ? {} : { validate: Object.freeze({ ...policy.validate, params: validateParams }) }),
-    ...(policy.mutate === undefined || mutateParams === undefined ? {} : { mutate: Object.freeze({ ...policy.mutate, params: mutateParams }) }),
-  });
+  const mutate = policy.mutate === undefined || mutateParams === undefined ? {} : { mutate: Object.freeze({ ...policy.mutate, params: mutateParams }) };
+  if (policy.validate === undefined) return Object.freeze({ ...policy, ...mutate });
+  return Object.freeze({ ...policy, ...(validateParams === undefined ? {} : { validate: Object.freeze({ ...policy.validate, params: validateParams }) }), ...mutate });
 }
 
 function validatorOf(schema: JsonObject): ValidateFunction {

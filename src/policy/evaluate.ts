@@ -9,19 +9,13 @@ import { mutate } from './mutate.ts';
 import { asObject, asString, isObject } from './object-path.ts';
 import { runSchemaRule } from './schema-rule.ts';
 import { scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
-import type { Action, ActionSettings, Evaluation, EvaluationRequest, ExemptionClaim, JsonObject, Policy, PolicyResult, Skip, Target, Violation } from './types.ts';
+import { SURFACE_PLANS, validatesOn, type Surface } from './surface.ts';
+import { isValidating, type Action, type ActionSettings, type Evaluation, type EvaluationRequest, type ExemptionClaim, type JsonObject, type Policy, type PolicyResult, type Skip, type Target, type ValidatingPolicy, type Violation } from './types.ts';
 
 export interface EvaluateOptions {
   readonly actions?: ActionSettings;
-  /**
-   * Validate the mutated object (the CLI and the audit scan: what the webhook would admit) or the object as
-   * received (the validating webhook: it sees the object after the mutating webhook already ran).
-   */
-  readonly validateMutated?: boolean;
-  /** The validating webhook needs no patch: skip the mutators (and validate the object as received). */
-  readonly skipMutation?: boolean;
-  /** The mutating webhook needs only the patch: skip the validating policies (but those enforced in the mutating webhook). */
-  readonly skipValidation?: boolean;
+  /** Which surface asks: what runs and on which object (src/policy/surface.ts). Default `review`: mutate, then validate the mutated object. */
+  readonly surface?: Surface;
 }
 
 export function targetOf(object: unknown): Target {
@@ -62,17 +56,12 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   };
   const all = applicableOf(set, target, request.operation);
   const applicable = scoped ? all.filter((policy) => scopeFor(policy)?.applies !== false) : all;
-  const actions = new Map<Policy, Action>();
-  const actionOf = (policy: Policy): Action => {
-    let action = actions.get(policy);
-    if (action === undefined) actions.set(policy, (action = resolveAction(policy, settings, request.namespaceLabels)));
-    return action;
-  };
 
-  const mutation = target === 'StatefulSet' && options.skipMutation !== true
-    ? mutate(applicable.filter((p) => p.mutate !== undefined && actionOf(p) !== 'off' && claimOf(p.id)?.claim.honoured !== true), object, request)
+  const plan = SURFACE_PLANS[options.surface ?? 'review'];
+  const mutation = target === 'StatefulSet' && plan.mutators
+    ? mutate(applicable.filter((p) => p.mutate?.enabled === true && claimOf(p.id)?.claim.honoured !== true), object, request)
     : { draft: object, patch: [], acted: [], errors: [] };
-  const subject = options.validateMutated === false ? object : mutation.draft;
+  const subject = plan.validates === 'received' ? object : mutation.draft;
 
   const base: CheckBase = {
     object: subject,
@@ -84,14 +73,14 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
   };
   const results: PolicyResult[] = [];
   for (const policy of applicable) {
-    const action = actionOf(policy);
     const failed = mutation.errors.find((e) => e.policy === policy.id);
     if (failed !== undefined) {
-      results.push(resultOf(policy, action, 'error', [], `mutator failed: ${failed.message}`));
+      results.push(mutatorFailure(policy, failed.message));
       continue;
     }
-    if (policy.validate === undefined || action === 'off') continue;
-    if (options.skipValidation === true && !policy.enforceInMutatingWebhook) continue;
+    if (!isValidating(policy) || !validatesOn(plan, policy)) continue;
+    const action = resolveAction(policy, settings, request.namespaceLabels);
+    if (action === 'off') continue;
     const result = validateOne(set, policy, action, base, claimOf(policy.id));
     const scope = scopeFor(policy);
     results.push(scope?.applies === true && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
@@ -123,11 +112,10 @@ function hasScopes(set: PolicySet): boolean {
 /** What every check of one evaluation sees; each check adds its policy's params and fix. */
 type CheckBase = Omit<CheckContext, 'params' | 'fix'>;
 
-function validateOne(set: PolicySet, policy: Policy, action: Action, base: CheckBase, entry: ClaimEntry | undefined): PolicyResult {
+function validateOne(set: PolicySet, policy: ValidatingPolicy, action: Action, base: CheckBase, entry: ClaimEntry | undefined): PolicyResult {
   const claim = entry?.claim;
   if (claim?.honoured === true) return resultOf(policy, action, 'skip', [], `exempted: ${claim.reason}`, { skip: { cause: 'exempted' }, exemption: claim });
   const validate = policy.validate;
-  if (validate === undefined) return resultOf(policy, action, 'pass', []);
   let violations: readonly Violation[];
   let found: number;
   try {
@@ -182,7 +170,15 @@ function claimFor(exemption: Exemption, id: string, namespace: string, settings:
   };
 }
 
-function resultOf(policy: Policy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption' | 'omittedViolations'> = {}): PolicyResult {
+/** A mutator that threw: `error` for its policy only, recorded and never enforced (action audit; the validation's severity, if any). */
+function mutatorFailure(policy: Policy, message: string): PolicyResult {
+  return {
+    policy: policy.id, category: policy.category, ...(policy.severity === undefined ? {} : { severity: policy.severity }), action: 'audit', result: 'error', violations: [],
+    reason: `mutator failed: ${message}`,
+  };
+}
+
+function resultOf(policy: ValidatingPolicy, action: Action, result: PolicyResult['result'], violations: readonly Violation[], reason?: string, extra: Pick<PolicyResult, 'skip' | 'exemption' | 'omittedViolations'> = {}): PolicyResult {
   return {
     policy: policy.id, category: policy.category, severity: policy.severity, action, result, violations,
     ...extra,

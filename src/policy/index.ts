@@ -4,6 +4,7 @@ export { StateguardError, type ErrorCode } from './errors.ts';
 export { compilePolicies, describeSchemaError, type PolicySet, type PolicySource } from './compile.ts';
 export { closestId, configurePolicies, type PolicySettings } from './configure.ts';
 export { evaluate, targetOf, type EvaluateOptions } from './evaluate.ts';
+export { answersFor, SURFACE_PLANS, SURFACES, validatesOn, type Surface, type SurfacePlan } from './surface.ts';
 export { claimedExemptions, DEFAULT_ACTION_SETTINGS, resolveAction } from './actions.ts';
 export * from './annotations.ts';
 export * from './kubernetes-names.ts';

@@ -62,9 +62,13 @@ export const POLICY_SCHEMA = {
     },
     spec: {
       type: 'object',
-      required: ['description', 'severity', 'action'],
+      required: ['description'],
       additionalProperties: false,
       anyOf: [{ required: ['validate'] }, { required: ['mutate'] }],
+      // severity and action are the validation's; a mutate-only policy has neither (its switch is mutate.enabled).
+      if: { required: ['validate'] },
+      then: { required: ['severity', 'action'] },
+      else: { not: { anyOf: [{ required: ['severity'] }, { required: ['action'] }] } },
       properties: {
         description: { type: 'string', minLength: 1 },
         severity: { enum: [...SEVERITIES] },
@@ -94,7 +98,7 @@ export const POLICY_SCHEMA = {
           type: 'object',
           required: ['mutator'],
           additionalProperties: false,
-          properties: { mutator: { type: 'string', minLength: 1 }, params: { type: 'object' } },
+          properties: { mutator: { type: 'string', minLength: 1 }, params: { type: 'object' }, enabled: { type: 'boolean' } },
         },
       },
     },

@@ -33,6 +33,11 @@ export interface Validate {
 export interface Mutate {
   readonly mutator: string;
   readonly params: JsonObject;
+  /**
+   * The mutator's switch (`mutate.enabled` in the policy file, `policies.<id>.enabled` in the config file): a
+   * mutator has no action and no severity; action precedence (config, namespace label, ceiling) is validation's.
+   */
+  readonly enabled: boolean;
 }
 
 /** A Kubernetes label selector. */
@@ -57,14 +62,13 @@ export interface PolicyScope {
 export const SCOPE_PARTS = ['namespaces', 'namespaceLabels', 'labels', 'operations', 'subjects'] as const;
 export type ScopePart = (typeof SCOPE_PARTS)[number];
 
-export interface Policy {
+/** What every policy has; a policy validates (ValidatingPolicy, which may also mutate) or only mutates (MutatingPolicy). */
+interface PolicyBase {
   readonly id: string;
   readonly file: string;
   readonly line: number;
   readonly category: string;
   readonly description: string;
-  readonly severity: Severity;
-  readonly action: Action;
   readonly operations: readonly Operation[];
   readonly targets: readonly Target[];
   /** Needs cluster data (LOOKUP): skipped, with the reason, when the lookup context lacks it. */
@@ -74,12 +78,34 @@ export interface Policy {
    * (which runs between the mutating and the validating webhooks) would otherwise reject with a terser message.
    */
   readonly enforceInMutatingWebhook: boolean;
-  readonly validate?: Validate;
-  readonly mutate?: Mutate;
   /** Only requests this block holds for (absent: all). */
   readonly match?: PolicyScope;
   /** Never requests this block holds for. */
   readonly exclude?: PolicyScope;
+}
+
+/** A policy that validates: its severity and its action (with precedence, DESIGN.md §3) are the validation's. */
+export interface ValidatingPolicy extends PolicyBase {
+  readonly severity: Severity;
+  readonly action: Action;
+  readonly validate: Validate;
+  /** A mutator beside the validation: switched by its own `enabled`, not by the action. */
+  readonly mutate?: Mutate;
+}
+
+/** A policy that only mutates: on or off (`mutate.enabled`), with no severity and no action. */
+export interface MutatingPolicy extends PolicyBase {
+  readonly severity?: undefined;
+  readonly action?: undefined;
+  readonly validate?: undefined;
+  readonly mutate: Mutate;
+}
+
+export type Policy = ValidatingPolicy | MutatingPolicy;
+
+/** Whether the policy validates (and so has a severity and an action). */
+export function isValidating(policy: Policy): policy is ValidatingPolicy {
+  return policy.validate !== undefined;
 }
 
 /** The requesting user, as the AdmissionReview's `request.userInfo` gives it. */
@@ -204,7 +230,9 @@ export interface ExemptionClaim {
 export interface PolicyResult {
   readonly policy: string;
   readonly category: string;
-  readonly severity: Severity;
+  /** The validation's severity; absent for a mutator's result (a mutate-only policy has none). */
+  readonly severity?: Severity;
+  /** The action in force; a mutator's failure is `audit`: recorded, never enforced (an `error` never denies). */
   readonly action: Action;
   readonly result: Result;
   readonly violations: readonly Violation[];

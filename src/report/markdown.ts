@@ -1,10 +1,10 @@
 /** Markdown for pull-request comments, issues and job summaries: a summary table, then the findings per StatefulSet. */
 import type { PolicyResult } from '../policy/index.ts';
-import { counts, flaggedResults, verdictOf, type ReviewItem, type ReviewReport } from './model.ts';
+import { counts, flaggedResults, isAudit, verdictOf, type ReviewItem, type ReviewReport } from './model.ts';
 
 export function formatMarkdown(report: ReviewReport, title: string): string {
   const { denied, warned, clean, errors, incomplete } = counts(report);
-  const problems = report.origin === 'cluster' ? 'cluster errors' : 'input errors';
+  const problems = isAudit(report) ? 'cluster errors' : 'input errors';
   const out = [
     `## ${title}`,
     '',

@@ -20,12 +20,13 @@ export interface ReviewItem {
 }
 
 export interface ReviewReport {
-  /** Where the items come from: manifest files (default) or a live cluster (`stateguard audit`). */
-  readonly origin?: 'files' | 'cluster';
   readonly items: readonly ReviewItem[];
   readonly problems: readonly InputProblem[];
   readonly skipped: Readonly<Record<string, number>>;
-  /** Set by audit: the items are objects of this API server, and `file` is their API path. */
+  /**
+   * Set exactly by an audit (the one mark of where the items come from, see `isAudit`): the items are objects of
+   * this API server, and `file` is their API path. Absent: manifest files (`stateguard review`).
+   */
   readonly apiServer?: string;
   /** Set by an offline review given cluster data: where each kind of LOOKUP data came from. */
   readonly lookups?: readonly LookupSource[];
@@ -44,6 +45,11 @@ export interface Finding {
   readonly item: ReviewItem;
   readonly result: PolicyResult;
   readonly violation: Violation;
+}
+
+/** Whether the items come from a live cluster (`stateguard audit`) rather than manifest files. */
+export function isAudit(report: Pick<ReviewReport, 'apiServer'>): boolean {
+  return report.apiServer !== undefined;
 }
 
 /** `file:line`, or the API path alone for a cluster object. */

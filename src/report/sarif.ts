@@ -1,11 +1,11 @@
 /** SARIF 2.1.0, as GitHub code scanning accepts it: one rule per policy (and one for input errors), one result per violation. */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Policy, PolicyResult } from '../policy/index.ts';
+import type { Policy, PolicyResult, Severity } from '../policy/index.ts';
 import { findings, type InputProblem, type ReviewItem, type ReviewReport } from './model.ts';
 
 const LEVEL: Readonly<Record<PolicyResult['result'], string>> = { fail: 'error', warn: 'warning', error: 'error', skip: 'note', pass: 'none' };
-const SECURITY_SEVERITY: Readonly<Record<Policy['severity'], string>> = { critical: '9.0', high: '7.5', medium: '5.0', low: '3.0', info: '1.0' };
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.0', high: '7.5', medium: '5.0', low: '3.0', info: '1.0' };
 const INPUT_ERROR = 'input-error';
 /** File locations are relative to this base, which names the working directory of the run. */
 const SRCROOT = '%SRCROOT%';
@@ -44,7 +44,8 @@ export function formatSarif(report: ReviewReport, policies: readonly Policy[], v
       fullDescription: { text: policy.description },
       help: { text: policy.validate?.fix ?? policy.description },
       defaultConfiguration: { level: policy.action === 'deny' ? 'error' : 'warning' },
-      properties: { tags: [policy.category, 'kubernetes', 'statefulset'], 'security-severity': SECURITY_SEVERITY[policy.severity] },
+      // A mutator has no severity (its only results are errors, which are never enforced).
+      properties: { tags: [policy.category, 'kubernetes', 'statefulset'], ...(policy.severity === undefined ? {} : { 'security-severity': SECURITY_SEVERITY[policy.severity] }) },
     })),
     {
       id: INPUT_ERROR,

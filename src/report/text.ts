@@ -1,7 +1,7 @@
 /** Human output: compact, grouped per StatefulSet, coloured only when asked (a TTY without NO_COLOR). */
 import { styleText } from 'node:util';
 import type { PolicyResult } from '../policy/index.ts';
-import { flaggedResults, locationOf, totals, verdictOf, type InputProblem, type ReviewItem, type ReviewReport, type ReviewTotals, type Verdict } from './model.ts';
+import { flaggedResults, isAudit, locationOf, totals, verdictOf, type InputProblem, type ReviewItem, type ReviewReport, type ReviewTotals, type Verdict } from './model.ts';
 import { terminalSafe as safe } from './terminal-safe.ts';
 
 export interface TextOptions {
@@ -24,7 +24,7 @@ function painter(color: boolean): Paint {
 
 /** The whole report at once (audit, tests); `review` writes the same lines as it goes. */
 export function formatText(report: ReviewReport, options: TextOptions): string {
-  const audit = report.origin === 'cluster';
+  const audit = isAudit(report);
   const out = report.items.map((item, index) => formatTextItem(item, options.color, audit ? { audit } : { diff: options.diffs === undefined ? undefined : options.diffs.get(index) ?? '' }));
   for (const problem of report.problems) out.push(formatTextProblem(problem, options.color));
   out.push(formatTextSummary(totals(report), audit));

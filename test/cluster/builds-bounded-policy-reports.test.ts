@@ -8,7 +8,7 @@ import { statefulSet } from './fixtures.ts';
 
 const V = 'wgpolicyk8s.io/v1alpha2';
 const ref = { namespace: 'shop', name: 'web', uid: '6a3f6a1e-0000-4000-8000-000000000001' };
-const judge = (object: unknown) => evaluate(builtinPolicies(), { object, operation: 'CREATE', namespace: 'shop' }, { validateMutated: false });
+const judge = (object: unknown) => evaluate(builtinPolicies(), { object, operation: 'CREATE', namespace: 'shop' }, { surface: 'audit' });
 
 test('report names stay valid DNS subdomains of at most 253 characters, distinct for distinct StatefulSets', () => {
   assert.equal(reportName('web'), 'stateguard-sts-web');
@@ -50,6 +50,6 @@ test('the verdict hash ignores the time and changes with the verdict and the Sta
 
 test('a StatefulSet every applicable policy passes is clean', () => {
   const lookup = { storageClass: () => ({ allowVolumeExpansion: true }), services: () => [{ metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' } } }], podDisruptionBudgets: () => [] };
-  const evaluation = evaluate(builtinPolicies(), { object: statefulSet('web', 'shop'), operation: 'CREATE', namespace: 'shop', lookup }, { validateMutated: false });
+  const evaluation = evaluate(builtinPolicies(), { object: statefulSet('web', 'shop'), operation: 'CREATE', namespace: 'shop', lookup }, { surface: 'audit' });
   assert.equal(desiredReport(ref, evaluation, new Date(), V).clean, true);
 });

@@ -32,13 +32,13 @@ test('config params merge over the defaults of checks and mutators', () => {
     config: configFile([
       'policies:',
       '  min-replicas: { action: deny, params: { min: 5 } }',
-      '  default-storage-class: { action: audit, params: { storageClassName: fast-ssd } }',
+      '  default-storage-class: { enabled: true, params: { storageClassName: fast-ssd } }',
       '  storage-request-required: { params: { max: 100Gi } }',
       '  pod-anti-affinity: { params: { mode: required } }',
     ].join('\n')),
   });
   assert.deepEqual(set.byId.get('min-replicas')?.validate?.params, { min: 5 });
-  assert.deepEqual(set.byId.get('default-storage-class')?.mutate?.params, { storageClassName: 'fast-ssd' });
+  assert.deepEqual(set.byId.get('default-storage-class')?.mutate, { mutator: 'default-storage-class', params: { storageClassName: 'fast-ssd' }, enabled: true });
   assert.deepEqual(set.byId.get('storage-request-required')?.validate?.params, { max: '100Gi' });
   // Only `mode` given: topologyKey and weight keep the policy's defaults.
   assert.deepEqual(set.byId.get('pod-anti-affinity')?.mutate?.params, { topologyKey: 'kubernetes.io/hostname', mode: 'required', weight: 100 });
@@ -101,7 +101,7 @@ test('a configured param changes the verdict of `stateguard review`', () => {
   assert.match(reviewed.stdout, /below the minimum of 5/);
 });
 
-test("the README's config example loads, its params and action overrides applied", () => {
+test("the README's config example loads, its params, action overrides and mutator switches applied", () => {
   const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Configuration'));
   const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
@@ -110,6 +110,7 @@ test("the README's config example loads, its params and action overrides applied
   const { config, set } = loadSettings({ config: configFile(example.replace(/^policyDirs: .*$/m, '')) });
   assert.deepEqual(config.policies['min-replicas'], { action: 'deny', params: { min: 5 } });
   assert.deepEqual(set.byId.get('min-replicas')?.validate?.params, { min: 5 });
+  assert.equal(set.byId.get('default-run-as-non-root')?.mutate?.enabled, true);
 });
 
 test('a bad config reaches the CLI user as one clear error, exit 2', () => {

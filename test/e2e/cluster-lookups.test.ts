@@ -52,7 +52,7 @@ async function pdbRequests(): Promise<Record<'LIST' | 'WATCH', number>> {
 }
 
 function verdicts(): Record<string, Result | undefined> {
-  const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { validateMutated: false });
+  const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { surface: 'audit' });
   const of = (policy: string) => results.find((r) => r.policy === policy)?.result;
   return { service: of('headless-service-exists'), pdb: of('pdb-exists'), storageClass: of('storage-class-exists') };
 }
@@ -100,7 +100,7 @@ test('a deleted object and a changed namespace label reach the caches too', asyn
 test('a headless Service that selects other pods is reported as such', async () => {
   await kubectl(['patch', 'service', 'db', '-n', namespace, '--type=merge', '-p', JSON.stringify({ spec: { selector: { app: 'other' } } })]);
   const result = await eventually('the Service change', () => {
-    const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { validateMutated: false });
+    const { results } = evaluate(builtinPolicies(), { object: db, operation: 'CREATE', namespace, lookup: cache.lookup }, { surface: 'audit' });
     const service = results.find((r) => r.policy === 'headless-service-exists');
     return service?.result === 'pass' ? undefined : service;
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import jsonpatch from 'fast-json-patch';
-import { compilePolicies, escapePointer, evaluate, StateguardError, type ActionSettings, type EvaluationRequest } from '../../src/policy/index.ts';
+import { answersFor, compilePolicies, escapePointer, evaluate, StateguardError, SURFACE_PLANS, SURFACES, validatesOn, type ActionSettings, type EvaluationRequest, type Policy, type ValidatingPolicy } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 
@@ -53,7 +53,8 @@ test('an exemption with a reason and a grant skips the policy and records why; w
 });
 
 test('a check that throws yields error for that policy only', () => {
-  const broken = { ...set.byId.get('name-length')!, id: 'broken-check', validate: { ...set.byId.get('name-length')!.validate!, check: 'no-such-check' } };
+  const nameLength = set.byId.get('name-length') as ValidatingPolicy;
+  const broken: Policy = { ...nameLength, id: 'broken-check', validate: { ...nameLength.validate, check: 'no-such-check' } };
   const withBroken = { ...set, policies: [...set.policies, broken], byId: new Map([...set.byId, [broken.id, broken]]) };
   const evaluation = evaluate(withBroken, { object: seed(), operation: 'CREATE' });
   const result = evaluation.results.find((r) => r.policy === 'broken-check');
@@ -135,20 +136,33 @@ test('pointer escaping turns ~ into ~0 before / into ~1, so a key holding "~1" s
   assert.deepEqual(replaced, { annotations: { 'a~1b/c': 'new' } });
 });
 
-test('each webhook computes only its half: skipMutation gives no patch, skipValidation no results', () => {
-  const validateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { validateMutated: false, skipMutation: true });
+test('each webhook computes only its half: the validate-webhook surface gives no patch, the mutate-webhook surface no results', () => {
+  const validateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { surface: 'validate-webhook' });
   assert.deepEqual(validateOnly.patch, []);
   assert.deepEqual(validateOnly.mutators, []);
-  const full = evaluate(set, { object: seed(), operation: 'CREATE' }, { validateMutated: false });
+  const full = evaluate(set, { object: seed(), operation: 'CREATE' }, { surface: 'audit' });
   assert.deepEqual(validateOnly.results, full.results, 'the verdict does not depend on the mutators when validating the object as received');
-  const mutateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { skipValidation: true });
+  const mutateOnly = evaluate(set, { object: seed(), operation: 'CREATE' }, { surface: 'mutate-webhook' });
   assert.deepEqual(mutateOnly.results, []);
   const old = seed();
   const changed = seed();
   (changed['spec'] as Record<string, unknown>)['serviceName'] = 'other';
-  const update = evaluate(set, { object: changed, oldObject: old, operation: 'UPDATE' }, { skipValidation: true });
+  const update = evaluate(set, { object: changed, oldObject: old, operation: 'UPDATE' }, { surface: 'mutate-webhook' });
   assert.deepEqual(update.results.map((r) => `${r.policy}:${r.result}`), ['claim-template-resize:pass', 'immutable-fields-unchanged:fail'], 'rules the API server would pre-empt are enforced in the mutating webhook');
   assert.deepEqual(mutateOnly.patch, full.patch);
+  assert.deepEqual(evaluate(set, { object: seed(), operation: 'CREATE' }).results, evaluate(set, { object: seed(), operation: 'CREATE' }, { surface: 'review' }).results, 'review is the default surface');
+});
+
+test('each surface answers for each rule once: the validating webhook runs the mutating webhook\'s rules again but leaves them to it', () => {
+  const inMutating = set.byId.get('immutable-fields-unchanged');
+  const elsewhere = set.byId.get('storage-class-required');
+  assert.ok(inMutating?.enforceInMutatingWebhook === true && elsewhere !== undefined);
+  assert.deepEqual(SURFACES.map((surface) => [surface, validatesOn(SURFACE_PLANS[surface], inMutating), answersFor(surface, inMutating)]),
+    [['validate-webhook', true, false], ['mutate-webhook', true, true], ['review', true, true], ['audit', true, true]]);
+  assert.deepEqual(SURFACES.map((surface) => [surface, validatesOn(SURFACE_PLANS[surface], elsewhere), answersFor(surface, elsewhere)]),
+    [['validate-webhook', true, true], ['mutate-webhook', false, true], ['review', true, true], ['audit', true, true]]);
+  assert.deepEqual(SURFACES.filter((surface) => SURFACE_PLANS[surface].mutators), ['mutate-webhook', 'review', 'audit']);
+  assert.deepEqual(SURFACES.filter((surface) => SURFACE_PLANS[surface].validates === 'received'), ['validate-webhook', 'audit']);
 });
 
 test('a __proto__ key in the input stays data: no prototype pollution, no spurious patch', () => {

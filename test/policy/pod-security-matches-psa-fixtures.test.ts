@@ -72,7 +72,7 @@ function statefulSetOf(pod: Record<string, unknown>): Record<string, unknown> {
 /** stateguard's verdict at a level: restricted is baseline plus the checks restricted adds. */
 function verdict(pod: Record<string, unknown>, level: Level): { verdict: 'pass' | 'fail'; findings: string[] } {
   const policies = level === 'baseline' ? ['pod-security-baseline'] : ['pod-security-baseline', 'pod-security-restricted'];
-  const results = evaluate(builtinPolicies(), { object: statefulSetOf(pod), operation: 'CREATE' }, { skipMutation: true }).results.filter((r) => policies.includes(r.policy));
+  const results = evaluate(builtinPolicies(), { object: statefulSetOf(pod), operation: 'CREATE' }, { surface: 'validate-webhook' }).results.filter((r) => policies.includes(r.policy));
   assert.equal(results.length, policies.length, `expected results of ${policies.join(', ')}`);
   for (const r of results) assert.ok(r.result === 'pass' || r.violations.length > 0, `${r.policy} gave ${r.result} without findings`);
   const findings = results.flatMap((r) => r.violations.map((v) => `${r.policy}: ${v.checkId ?? '?'} ${v.message}`));

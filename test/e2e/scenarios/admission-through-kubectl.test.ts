@@ -221,7 +221,7 @@ test('UPDATE: changing a volumeClaimTemplate is denied by the mutating webhook, 
   const result = await kubectl(['apply', '-f', '-'], bigger);
   assert.equal(result.code, 1, result.stderr);
   // The API server's own StatefulSet update validation runs between the mutating and the validating webhooks, so
-  // immutable-fields-unchanged is enforced in the mutating one (enforceInMutatingWebhook): its explanation comes
+  // immutable-fields-unchanged is enforced in the mutating one (enforceInMutatingWebhook, src/policy/surface.ts): its explanation comes
   // first, and the API server's terser "spec: Forbidden: updates to statefulset spec…" never does.
   assert.match(result.stderr, /admission webhook "mutate\.stateguard\.io" denied the request: \[immutable-fields-unchanged\] spec\.volumeClaimTemplates: volumeClaimTemplates cannot change after creation \(to grow a volume, resize each PVC instead\); only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change \(fix: revert the field; to really change it, kubectl delete statefulset NAME --cascade=orphan \(pods and PVCs keep running\), then apply the new StatefulSet, which adopts the pods\)/);
   assert.doesNotMatch(result.stderr, /updates to statefulset spec for fields other than/);
