@@ -2,7 +2,7 @@ import { asObject, asString, isObject } from '../object-path.ts';
 import { parseQuantity } from '../quantity.ts';
 import type { JsonObject, Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
-import { claimTemplates } from './claim-templates.ts';
+import { claimTemplates } from '../claim-templates.ts';
 
 /** PVC names listed in a message before "…". */
 const LISTED = 3;

@@ -1,7 +1,7 @@
 import { globMatches } from '../match.ts';
 import type { Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
-import { claimTemplates, notConfigured } from './claim-templates.ts';
+import { claimTemplates, notConfigured } from '../claim-templates.ts';
 
 const CLASS_LIST = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 

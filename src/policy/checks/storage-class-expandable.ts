@@ -1,6 +1,6 @@
 import type { Violation } from '../types.ts';
 import { missingData, violation, type Check } from './check.ts';
-import { claimTemplates, lookUpClass } from './claim-templates.ts';
+import { claimTemplates, lookUpClass } from '../claim-templates.ts';
 
 /**
  * LOOKUP: the StorageClass of each volumeClaimTemplate sets `allowVolumeExpansion: true`, so its PVCs can grow with

@@ -1,7 +1,7 @@
 import { asObject, asString } from '../object-path.ts';
 import type { Violation } from '../types.ts';
 import { missingData, violation, type Check } from './check.ts';
-import { claimTemplates, lookUpClass } from './claim-templates.ts';
+import { claimTemplates, lookUpClass } from '../claim-templates.ts';
 
 /**
  * LOOKUP: no volumeClaimTemplate uses a StorageClass that carries `params.annotation` (any value but "false"); the

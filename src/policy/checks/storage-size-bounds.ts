@@ -3,7 +3,7 @@ import { isObject } from '../object-path.ts';
 import { parseQuantity, QUANTITY } from '../quantity.ts';
 import type { JsonObject, Violation } from '../types.ts';
 import { violation, type Check } from './check.ts';
-import { claimTemplates, notConfigured } from './claim-templates.ts';
+import { claimTemplates, notConfigured } from '../claim-templates.ts';
 
 const SIZE = { type: 'string', pattern: QUANTITY.source } as const;
 const BOUNDS = { type: 'object', minProperties: 1, properties: { min: SIZE, max: SIZE, step: SIZE }, additionalProperties: false } as const;

@@ -1,9 +1,7 @@
 /** The volumeClaimTemplates of a StatefulSet as the storage checks read them: name, StorageClass, storage request. */
-import { asArray, asObject, asString, joinPath } from '../object-path.ts';
-import type { JsonObject, LookupContext } from '../types.ts';
-
-/** The legacy annotation that names a claim's class; it wins over spec.storageClassName, as in the PV controller. */
-export const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+import { BETA_STORAGE_CLASS_ANNOTATION } from './annotations.ts';
+import { asArray, asObject, asString, joinPath } from './object-path.ts';
+import type { JsonObject, LookupContext } from './types.ts';
 
 export interface ClaimTemplate {
   readonly index: number;
@@ -23,13 +21,13 @@ export function claimTemplates(object: JsonObject): ClaimTemplate[] {
     const template = asObject(raw);
     const metadata = asObject(template['metadata']);
     const spec = asObject(template['spec']);
-    const fromAnnotation = asString(asObject(metadata['annotations'])[BETA_CLASS_ANNOTATION]);
+    const fromAnnotation = asString(asObject(metadata['annotations'])[BETA_STORAGE_CLASS_ANNOTATION]);
     return {
       index,
       name: asString(metadata['name']) ?? `#${index}`,
       className: fromAnnotation ?? asString(spec['storageClassName']),
       classPath: fromAnnotation !== undefined
-        ? joinPath('spec', 'volumeClaimTemplates', index, 'metadata', 'annotations', BETA_CLASS_ANNOTATION)
+        ? joinPath('spec', 'volumeClaimTemplates', index, 'metadata', 'annotations', BETA_STORAGE_CLASS_ANNOTATION)
         : joinPath('spec', 'volumeClaimTemplates', index, 'spec', 'storageClassName'),
       storage: asObject(asObject(spec['resources'])['requests'])['storage'],
       storagePath: joinPath('spec', 'volumeClaimTemplates', index, 'spec', 'resources', 'requests', 'storage'),
