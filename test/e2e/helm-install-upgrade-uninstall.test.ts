@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { eventually, statefulSet } from '../cluster/fixtures.ts';
-import { CHART, runHelm, valuesFile } from '../helpers/helm.ts';
+import { CHART, helmOk, releaseObjects } from '../helpers/helm.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';
 import { writeKubeconfig } from './harness/kubectl.ts';
 import { startStateguard, type Stateguard } from './harness/stateguard.ts';
@@ -46,16 +46,7 @@ function machineAddress(): string {
   return address;
 }
 
-function helm(args: string[], values: Record<string, unknown> = {}): string {
-  const file = valuesFile(values);
-  try {
-    const result = runHelm([...args, '--values', file.path], { KUBECONFIG: cluster.kubeconfig });
-    assert.equal(result.code, 0, `helm ${args.join(' ')}:\n${result.stdout}${result.stderr}`);
-    return result.stdout;
-  } finally {
-    file.remove();
-  }
-}
+const helm = (args: string[], values: Record<string, unknown> = {}) => helmOk(cluster.kubeconfig, args, values);
 
 /** The installed ConfigMap as the kubelet would mount it: policies.yaml in a folder, config.yaml pointing there. */
 async function projectConfigMap(): Promise<string> {
@@ -139,19 +130,17 @@ test('helm upgrade to audit-only: failurePolicy Ignore reaches the API server, t
 test('helm uninstall leaves no webhook configuration (nor any other chart object) behind', async () => {
   // Back to Fail first: a leftover Fail webhook is the one that would block the cluster.
   helm(['upgrade', 'stateguard', CHART, '--namespace', 'stateguard']);
-  const manifest = runHelm(['get', 'manifest', 'stateguard', '--namespace', 'stateguard'], { KUBECONFIG: cluster.kubeconfig }).stdout;
-  const installed = manifest.split(/^---$/m).map((doc) => parse(doc) as { kind?: string; metadata?: { name: string; namespace?: string } } | null).filter((o) => o?.kind !== undefined);
-  assert.ok(installed.length >= 10, manifest);
-  const uninstalled = runHelm(['uninstall', 'stateguard', '--namespace', 'stateguard'], { KUBECONFIG: cluster.kubeconfig });
-  assert.equal(uninstalled.code, 0, uninstalled.stderr);
+  const installed = releaseObjects(cluster.kubeconfig, 'stateguard', 'stateguard');
+  assert.ok(installed.length >= 10, JSON.stringify(installed.map((o) => o.kind)));
+  helmOk(cluster.kubeconfig, ['uninstall', 'stateguard', '--namespace', 'stateguard']);
   await server?.stop();
   server = undefined;
   const hooks = await cluster.kubectlOk(['get', 'mutatingwebhookconfigurations,validatingwebhookconfigurations', '-o', 'name']);
   assert.doesNotMatch(hooks.stdout, /stateguard/);
   for (const object of installed) {
-    const args = ['get', String(object?.kind).toLowerCase(), String(object?.metadata?.name), ...(object?.metadata?.namespace === undefined ? [] : ['-n', object.metadata.namespace])];
+    const args = ['get', object.kind.toLowerCase(), object.metadata.name, ...(object.metadata.namespace === undefined ? [] : ['-n', object.metadata.namespace])];
     const left = await cluster.kubectl(args);
-    assert.match(left.stderr, /NotFound/, `${String(object?.kind)}/${String(object?.metadata?.name)} is gone`);
+    assert.match(left.stderr, /NotFound/, `${object.kind}/${object.metadata.name} is gone`);
   }
   // With no webhook left, nothing stands between a StatefulSet and the API server.
   const created = await cluster.kubectl(['create', '--dry-run=server', '-f', '-'], { input: unsafe() });

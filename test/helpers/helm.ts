@@ -67,3 +67,20 @@ export function helmTemplate(values: Record<string, unknown> = {}, namespace = '
     file.remove();
   }
 }
+
+/** Runs helm against a cluster (KUBECONFIG), with `values` as a values file when given; fails with its output unless it exits 0. */
+export function helmOk(kubeconfig: string, args: readonly string[], values?: Record<string, unknown>): string {
+  const file = values === undefined ? undefined : valuesFile(values);
+  try {
+    const result = runHelm([...args, ...(file === undefined ? [] : ['--values', file.path])], { KUBECONFIG: kubeconfig });
+    if (result.code !== 0) throw new Error(`helm ${args.join(' ')} exited ${String(result.code)}:\n${result.stdout}${result.stderr}`);
+    return result.stdout;
+  } finally {
+    file?.remove();
+  }
+}
+
+/** The kinds of the objects a release installed (`helm get manifest`). */
+export function releaseObjects(kubeconfig: string, release: string, namespace: string): Obj[] {
+  return parseAllDocuments(helmOk(kubeconfig, ['get', 'manifest', release, '--namespace', namespace])).map((d) => d.toJS() as Obj).filter(Boolean);
+}
