@@ -33,7 +33,7 @@ const VALUE_SETS: Record<string, Record<string, unknown>> = {
   everything: {
     replicas: 3, image: { digest: `sha256:${'a'.repeat(64)}` }, policyReportCRD: { install: true },
     monitoring: { serviceMonitor: { enabled: true, labels: { release: 'prom' } }, prometheusRule: { enabled: true } },
-    policies: { 'min-replicas': { action: 'deny', params: { min: 3 } } }, audit: { intervalSeconds: 600 }, log: { level: 'debug' },
+    policies: { 'min-replicas': { action: 'deny', params: { min: 3 } } }, audit: { intervalSeconds: 600 }, log: { level: 'debug', format: 'iso' },
   },
 };
 
@@ -98,7 +98,7 @@ test('replicas, image digest, resources, per-policy settings, audit and log valu
   const built = config(objects);
   assert.deepEqual(built.policies['min-replicas'], { action: 'deny', params: { min: 3 } });
   assert.equal(built.cluster.auditIntervalSeconds, 600);
-  assert.equal(built.log.level, 'debug');
+  assert.deepEqual(built.log, { level: 'debug', format: 'iso' });
   assert.equal(must(objects, 'ServiceMonitor').metadata.labels?.['release'], 'prom');
   assert.ok(must(objects, 'PrometheusRule'));
 });
