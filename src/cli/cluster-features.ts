@@ -5,7 +5,7 @@ import type { StartOptions } from '../webhook/start-server.ts';
 
 export interface ClusterFeatures {
   /** What the server takes from the cluster. Off: only the summary saying why. */
-  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
+  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary' | 'clusterStatus'>;
   /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */
   stop(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { buildHealthApp } from './build-health-app.ts';
 import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
 import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type ClusterStatus } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
 import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
@@ -30,6 +30,8 @@ export interface StartOptions {
   readonly ready?: () => boolean;
   /** After each reload that took effect (SIGHUP, or a changed policy directory or config file). */
   readonly onReload?: (settings: Settings) => void;
+  /** The cluster side's state, exposed as metrics (leader, lookup caches, background audit). */
+  readonly clusterStatus?: ClusterStatus;
   /** More fields for the start-up summary line: what runs besides the server. */
   readonly summary?: Readonly<Record<string, unknown>>;
   /** Aborts a start that still waits for its first certificate (a SIGTERM meanwhile). */
@@ -59,7 +61,7 @@ const LISTEN_BACKLOG = 4096;
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
   const { server } = options.initial.config;
-  const metrics = createMetrics(options.initial.set.policies.length);
+  const metrics = createMetrics(options.initial.set.policies.length, options.clusterStatus);
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
 
   let ready = false;

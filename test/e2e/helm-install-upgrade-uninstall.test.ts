@@ -6,7 +6,8 @@
  * kubelet would mount them. The API server calls it through the chart's Service: with --enable-aggregator-routing
  * it resolves the Service to its EndpointSlice, which the test points at this machine's address (the endpoints
  * controller would point it at the pod). Certificates are self-managed: the server issues them and patches the
- * caBundle of the webhook configurations the chart installed.
+ * caBundle of the webhook configurations the chart installed. The chart also installs the PolicyReport CRD (the cluster
+ * has none), so the background audit runs and its metrics (leader, lookup caches, audit) are checked on the way.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -74,7 +75,9 @@ const unsafe = () => JSON.stringify(statefulSet('db', 'shop', { withoutRequests:
 const dryRunCreate = () => cluster.kubectl(['create', '--dry-run=server', '-f', '-'], { input: unsafe() });
 
 test('helm install: the webhook configurations call the chart\'s Service, and a StatefulSet is denied or admitted as the values say', async () => {
-  helm(['install', 'stateguard', CHART, '--namespace', 'stateguard', '--create-namespace']);
+  // With the PolicyReport CRD (the cluster has none), so the background audit runs too.
+  helm(['install', 'stateguard', CHART, '--namespace', 'stateguard', '--create-namespace'], { policyReportCRD: { install: true } });
+  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
   for (const hook of await liveHooks()) {
     assert.equal(hook.failurePolicy, 'Fail');
     assert.deepEqual(hook.clientConfig.service && [hook.clientConfig.service.namespace, hook.clientConfig.service.name], ['stateguard', 'stateguard']);
@@ -103,9 +106,18 @@ test('helm install: the webhook configurations call the chart\'s Service, and a 
   }, 30_000);
   assert.notEqual(denied.code, 0);
   assert.match(denied.stderr, /admission webhook "validate\.stateguard\.io" denied the request/);
-  const safe = await cluster.kubectl(['create', '--dry-run=server', '-o', 'json', '-f', '-'], { input: JSON.stringify(statefulSet('web', 'shop')) });
+  const safe = await cluster.kubectl(['create', '-o', 'json', '-f', '-'], { input: JSON.stringify(statefulSet('web', 'shop')) });
   assert.equal(safe.code, 0, safe.stderr);
   await server.waitForDecision('the compliant StatefulSet', (line) => line.object === 'shop/web' && line.webhook === 'validate' && line.decision === 'allow');
+
+  // The cluster side's metrics: this replica leads, its lookup caches synced, and the audit scanned and reported.
+  const metrics = await eventually('the audit has written the report of shop/web', async () => {
+    const text = await (await fetch(`${server?.metricsUrl}/metrics`)).text();
+    return /^stateguard_audit_reports_written_total\{outcome="created"\} [1-9]/m.test(text) && /^stateguard_audit_last_scan_timestamp_seconds [1-9]/m.test(text) ? text : undefined;
+  }, 30_000);
+  assert.match(metrics, /^stateguard_leader 1$/m);
+  for (const kind of ['namespaces', 'services', 'storageClasses', 'podDisruptionBudgets', 'limitRanges']) assert.match(metrics, new RegExp(`^stateguard_lookup_cache_synced\\{kind="${kind}"\\} 1$`, 'm'));
+  await cluster.kubectlOk(['get', 'policyreports', '-n', 'shop', 'stateguard-sts-web']);
 });
 
 test('helm upgrade to audit-only: failurePolicy Ignore reaches the API server, the caBundle stays, and the same StatefulSet is admitted', async () => {
@@ -138,6 +150,12 @@ test('helm uninstall leaves no webhook configuration (nor any other chart object
   const hooks = await cluster.kubectlOk(['get', 'mutatingwebhookconfigurations,validatingwebhookconfigurations', '-o', 'name']);
   assert.doesNotMatch(hooks.stdout, /stateguard/);
   for (const object of installed) {
+    // Kept by design: the PolicyReport CRD (deleting it would delete every report in the cluster).
+    if (object.metadata.annotations?.['helm.sh/resource-policy'] === 'keep') {
+      assert.equal(object.kind, 'CustomResourceDefinition');
+      await cluster.kubectlOk(['get', 'crd', object.metadata.name]);
+      continue;
+    }
     const args = ['get', object.kind.toLowerCase(), object.metadata.name, ...(object.metadata.namespace === undefined ? [] : ['-n', object.metadata.namespace])];
     const left = await cluster.kubectl(args);
     assert.match(left.stderr, /NotFound/, `${object.kind}/${object.metadata.name} is gone`);
