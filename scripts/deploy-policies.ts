@@ -1,7 +1,7 @@
 /**
  * Writes the generated deploy files: the policies bundle (policies/ → the ConfigMap key) for deploy/base and the
  * Helm chart, and the chart's copies of what deploy/ defines once (the PolicyReport CRD component, the
- * PrometheusRule's rules, every CRD of deploy/base). `--write` updates them; without it, says which are stale.
+ * PrometheusRule's rules, the Grafana dashboard, every CRD of deploy/base). `--write` updates them; without it, says which are stale.
  * test/deploy/manifests-hold-invariants.test.ts keeps them current.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +47,8 @@ export function generatedFiles(): Map<string, string> {
   const rule = 'deploy/components/monitoring/prometheusrule.yaml';
   const { spec } = parse(readFileSync(join(ROOT, rule), 'utf8')) as { spec: unknown };
   files.set(join(CHART_FILES, 'prometheusrule-spec.yaml'), generatedHeader(rule) + stringify(spec, { lineWidth: 0 }));
+  // JSON allows no comment: the dashboard is copied as it is.
+  files.set(join(CHART_FILES, 'grafana-dashboard.json'), readFileSync(join(ROOT, 'deploy/components/monitoring/grafana-dashboard.json'), 'utf8'));
   for (const { name, source, text } of baseCrds()) files.set(join(CHART_CRDS, `${name}.yaml`), generatedHeader(source) + text);
   return files;
 }

@@ -49,7 +49,7 @@ function normalised(object: Obj): Obj {
     delete copy.metadata.annotations['helm.sh/resource-policy'];
     if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
   }
-  if (copy.kind === 'ConfigMap') {
+  if (copy.kind === 'ConfigMap' && copy.metadata.name === 'stateguard-config') {
     const data = copy['data'] as Record<string, string>;
     data['config.yaml'] = JSON.stringify(buildConfig([parse(data['config.yaml'] ?? '') as ConfigInput]));
   }
@@ -62,7 +62,7 @@ const CASES = [
   { name: 'cert-manager values', values: { certificates: { mode: 'cert-manager' } }, overlay: 'overlays/cert-manager', components: [] },
   {
     name: 'monitoring and PolicyReport CRD values',
-    values: { monitoring: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true } }, policyReportCRD: { install: true } },
+    values: { monitoring: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true } }, policyReportCRD: { install: true } },
     overlay: 'base', components: ['monitoring', 'policyreport-crd'],
   },
 ] as const;
