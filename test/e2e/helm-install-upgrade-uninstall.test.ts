@@ -123,7 +123,7 @@ test('helm install: the webhook configurations call the chart\'s Service, and a 
 test('helm upgrade to audit-only: failurePolicy Ignore reaches the API server, the caBundle stays, and the same StatefulSet is admitted', async () => {
   assert.ok(server, 'the install test started the server');
   const before = await liveHooks();
-  helm(['upgrade', 'stateguard', CHART, '--namespace', 'stateguard'], { actionCeiling: 'audit', webhook: { failurePolicy: 'Ignore' } });
+  helm(['upgrade', 'stateguard', CHART, '--namespace', 'stateguard'], { actionCeiling: 'audit', webhook: { failurePolicy: 'Ignore' }, policyReportCRD: { install: true } });
   const afterUpgrade = await liveHooks();
   for (const [i, hook] of afterUpgrade.entries()) {
     assert.equal(hook.failurePolicy, 'Ignore');
@@ -141,9 +141,9 @@ test('helm upgrade to audit-only: failurePolicy Ignore reaches the API server, t
 
 test('helm uninstall leaves no webhook configuration (nor any other chart object) behind', async () => {
   // Back to Fail first: a leftover Fail webhook is the one that would block the cluster.
-  helm(['upgrade', 'stateguard', CHART, '--namespace', 'stateguard']);
+  helm(['upgrade', 'stateguard', CHART, '--namespace', 'stateguard'], { policyReportCRD: { install: true } });
   const installed = releaseObjects(cluster.kubeconfig, 'stateguard', 'stateguard');
-  assert.ok(installed.length >= 10, JSON.stringify(installed.map((o) => o.kind)));
+  assert.ok(installed.length >= 10 && installed.some((o) => o.kind === 'CustomResourceDefinition'), JSON.stringify(installed.map((o) => o.kind)));
   helmOk(cluster.kubeconfig, ['uninstall', 'stateguard', '--namespace', 'stateguard']);
   await server?.stop();
   server = undefined;
