@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every end-to-end test file once per Kubernetes release listed in test/e2e/cluster/releases (or the
 # releases given as arguments, e.g. `scripts/test-e2e.sh 1.37`), against etcd, kube-apiserver and kubectl
-# built from that release by scripts/e2e-build.sh (which this runs first: seconds when they are built).
+# built from that release by scripts/e2e-build.sh, and helm built by scripts/build-helm.sh (both run first: seconds
+# when they are built).
 # Each test name ends in "[Kubernetes <minor>]". Exits non-zero if any release failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 
 if (($# > 0)); then releases=("$@"); else mapfile -t releases < <(grep -v '^#' test/e2e/cluster/releases | grep .); fi
 scripts/e2e-build.sh "${releases[@]}" || exit 1
+# helm for the chart's install/upgrade/uninstall tests (seconds when built).
+scripts/build-helm.sh >/dev/null || exit 1
 
 status=0
 summary=()

@@ -33,9 +33,20 @@ export interface BackgroundAuditOptions {
   readonly watchTimeoutSeconds?: number;
 }
 
+/** What the audit has done, for the metrics: read at each scrape. */
+export interface AuditStatus {
+  /** The last full scan this replica completed (only the leader scans). */
+  readonly lastScan: { readonly finishedAt: Date; readonly durationSeconds: number } | undefined;
+  /** PolicyReports written since start, by what the write did. */
+  readonly reportsWritten: Readonly<Record<'created' | 'updated' | 'deleted', number>>;
+  /** Policy id → StatefulSets whose current report flags it (fail or warn); empty while not leading. */
+  violationsByPolicy(): ReadonlyMap<string, number>;
+}
+
 export interface BackgroundAudit {
   /** Judges every StatefulSet again and deletes orphaned reports; resolves when the writes are done. Not leading: nothing. */
   rescan(): Promise<void>;
+  status(): AuditStatus;
   stop(): Promise<void>;
 }
 
@@ -51,6 +62,8 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
   const { log } = options;
   const queue = createWorkQueue(WRITE_CONCURRENCY, (key, error) => log.warn({ [LOG_KEYS.object]: key, [LOG_KEYS.err]: String(error) }, 'PolicyReport not updated; retried at the next change or rescan'));
   let active: Active | undefined;
+  let lastScan: AuditStatus['lastScan'];
+  const reportsWritten = { created: 0, updated: 0, deleted: 0 };
 
   const judge = (state: Active, object: JsonObject): void => {
     const { ref, item } = auditStatefulSet(object, options.policies(), options.view);
@@ -58,7 +71,8 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
     const key = reportKey(desired);
     queue.schedule(key, async () => {
       const previous = state.reports.get(key);
-      const { stored } = await writePolicyReport(kube, options.reportApi, desired, previous, options.deleteWhenClean);
+      const { outcome, stored } = await writePolicyReport(kube, options.reportApi, desired, previous, options.deleteWhenClean);
+      if (outcome !== 'unchanged') reportsWritten[outcome]++;
       if (stored === undefined) state.reports.delete(key);
       else state.reports.set(key, stored);
       const appeared = item.evaluation.results.filter((r) => desired.flagged.includes(r.policy) && !(previous?.flagged ?? []).includes(r.policy));
@@ -74,6 +88,7 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
     const key = reportKey(report);
     queue.schedule(key, async () => {
       await deletePolicyReport(kube, options.reportApi, report);
+      reportsWritten.deleted++;
       state.reports.delete(key);
     });
   };
@@ -81,6 +96,7 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
   const rescan = async (): Promise<void> => {
     const state = active;
     if (state === undefined || !state.statefulSets.synced()) return;
+    const startedAt = performance.now();
     const present = new Set<string>();
     for (const object of state.statefulSets.list()) {
       present.add((object['metadata'] as { uid?: string } | undefined)?.uid ?? '');
@@ -88,6 +104,13 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
     }
     for (const report of state.reports.values()) if (!present.has(report.scope.uid ?? '')) forget(state, report);
     await queue.idle();
+    lastScan = { finishedAt: new Date(), durationSeconds: (performance.now() - startedAt) / 1000 };
+  };
+
+  const violationsByPolicy = (): ReadonlyMap<string, number> => {
+    const counts = new Map<string, number>();
+    for (const report of active?.reports.values() ?? []) for (const policy of report.flagged) counts.set(policy, (counts.get(policy) ?? 0) + 1);
+    return counts;
   };
 
   const activate = async (): Promise<void> => {
@@ -129,6 +152,7 @@ export function startBackgroundAudit(kube: Kube, options: BackgroundAuditOptions
 
   return {
     rescan,
+    status: () => ({ lastScan, reportsWritten: { ...reportsWritten }, violationsByPolicy }),
     async stop() {
       clearInterval(interval);
       unsubscribe();

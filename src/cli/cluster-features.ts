@@ -6,7 +6,7 @@ import type { StartOptions } from '../webhook/start-server.ts';
 
 export interface ClusterFeatures {
   /** What the server takes from the cluster. Off: only the summary saying why. */
-  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary'>;
+  readonly server: Pick<StartOptions, 'lookups' | 'certificates' | 'ready' | 'onReload' | 'summary' | 'clusterStatus'>;
   /** Joins the cluster's StatefulSetPolicy resources to the file policies at each (re)load (policy-resource-watch.ts). */
   readonly combinePolicies?: (files: PolicySet) => PolicySet;
   /** Stops the audit, the certificates, the leader election (releasing the Lease) and the caches, bounded. */

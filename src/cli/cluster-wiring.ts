@@ -86,6 +86,14 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
       ...(relay === undefined ? {} : { certificates: relay }),
       // Not ready before the StatefulSetPolicy resources are in force (bounded like the lookups).
       ready: () => sync.ready() && (policyResources.settled() || !sync.waits()),
+      clusterStatus: {
+        leader: () => leader.isLeader(),
+        cachesSynced: () => {
+          const state = lookups.state();
+          return Object.fromEntries([...state.synced.map((kind) => [kind, true] as const), ...Object.keys(state.pending).map((kind) => [kind, false] as const)]);
+        },
+        ...(audit === undefined ? {} : { audit: () => audit.status() }),
+      },
       onReload(settings) {
         policies = auditPolicies(settings);
         audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));

@@ -69,7 +69,7 @@ export function serveConfigInput(flags: ServeFlags): ConfigInput {
 
 export async function serve(load: () => Settings, io: Pick<CommandIo, 'stderr'>): Promise<void> {
   const initial = load();
-  const logger = createLogger(initial.config.log.level);
+  const logger = createLogger(initial.config.log);
   const access = clusterAccess(initial.config.cluster);
   // client-node (about 90 MiB of a process's memory) is loaded only when a cluster is used.
   // StatefulSetPolicy resources ask for a reload when they change; the reloads are coalesced as SIGHUP's are.

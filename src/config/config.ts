@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject, type NamespaceActions, type PolicyScope } from '../policy/index.ts';
-import { CONFIG_SCHEMA } from './schema.ts';
+import { CONFIG_SCHEMA, type LOG_FORMATS } from './schema.ts';
 
 export interface ServerConfig {
   readonly host: string;
@@ -57,6 +57,8 @@ export interface ClusterConfig {
   readonly events: { readonly enabled: boolean; readonly maxPerMinute: number };
 }
 
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export interface Config {
   readonly policyDirs: readonly string[];
   readonly builtinPolicies: boolean;
@@ -73,7 +75,7 @@ export interface Config {
   readonly exemptions: { readonly annotations: boolean; readonly namespaces: readonly string[] };
   readonly server: ServerConfig;
   readonly cluster: ClusterConfig;
-  readonly log: { readonly level: string };
+  readonly log: { readonly level: string; readonly format: LogFormat };
   /** The config file this was read from, if any (the server watches it). */
   readonly file?: string;
 }
@@ -114,7 +116,7 @@ export const DEFAULT_CONFIG: Config = {
     reportsDeleteWhenClean: false,
     events: { enabled: true, maxPerMinute: 30 },
   },
-  log: { level: 'info' },
+  log: { level: 'info', format: 'pino' },
 };
 
 const validateConfig = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(CONFIG_SCHEMA);
@@ -138,6 +140,7 @@ const ENV: readonly [string, (input: ConfigInput, value: string) => void][] = [
   ['STATEGUARD_NAMESPACE', (c, v) => { (c.cluster ??= {}).namespace = v; }],
   ['STATEGUARD_POD_NAME', (c, v) => { (c.cluster ??= {}).identity = v; }],
   ['STATEGUARD_LOG_LEVEL', (c, v) => { (c.log ??= {}).level = v; }],
+  ['STATEGUARD_LOG_FORMAT', (c, v) => { (c.log ??= {}).format = v as LogFormat; }],
 ];
 
 export function readConfigFile(file: string): ConfigInput {

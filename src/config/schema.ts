@@ -1,6 +1,9 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
 import { ACTIONS, DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
+/** How log lines spell level and time: pino's numbers (default), or level names and ISO 8601 time. */
+export const LOG_FORMATS = ['pino', 'iso'] as const;
+
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -91,7 +94,7 @@ export const CONFIG_SCHEMA = {
     log: {
       type: 'object',
       additionalProperties: false,
-      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
+      properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, format: { enum: LOG_FORMATS } },
     },
   },
 } as const;

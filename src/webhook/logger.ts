@@ -1,5 +1,6 @@
 /** The one pino root of the server. Children add context; nothing logs whole objects at info. */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogFormat } from '../config/config.ts';
 
 /**
  * Never logged on purpose; redacted in case a future log call passes them along (TLS material, env values).
@@ -13,6 +14,11 @@ const REDACT = ['key', 'cert', 'ca', 'clientCa', 'passphrase', 'env', 'tls.key',
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
-export function createLogger(level: string, destination: DestinationStream = pino.destination({ sync: false, maxLength: MAX_BUFFERED_BYTES })): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+/**
+ * `pino`: numeric levels and epoch milliseconds (pino's own, what pino-pretty reads). `iso`: level names and ISO 8601
+ * UTC time, what log pipelines (Loki, Elasticsearch, Cloud Logging) parse without a mapping.
+ */
+export function createLogger(options: { level: string; format: LogFormat }, destination: DestinationStream = pino.destination({ sync: false, maxLength: MAX_BUFFERED_BYTES })): Logger {
+  const iso = options.format === 'iso' ? { formatters: { level: (label: string) => ({ level: label }) }, timestamp: pino.stdTimeFunctions.isoTime } : {};
+  return pino({ level: options.level, redact: { paths: REDACT, censor: '[redacted]' }, ...iso }, destination);
 }

@@ -17,12 +17,30 @@ export interface Metrics {
   observeReload(ok: boolean, policies: number): void;
 }
 
+/**
+ * The cluster side's state, read at each scrape (src/cli/cluster-wiring.ts provides it). Without cluster features the
+ * server has none: stateguard_leader and the audit scan gauges are 0, and the per-kind and per-policy series have no samples.
+ */
+export interface ClusterStatus {
+  /** This replica holds the leader Lease. */
+  leader(): boolean;
+  /** Each lookup cache's kind, and whether its first list has completed. */
+  cachesSynced(): Readonly<Record<string, boolean>>;
+  /** Absent while the background audit is off (no PolicyReport CRD served). */
+  audit?(): {
+    readonly lastScan: { readonly finishedAt: Date; readonly durationSeconds: number } | undefined;
+    readonly reportsWritten: Readonly<Record<string, number>>;
+    violationsByPolicy(): ReadonlyMap<string, number>;
+  };
+}
+
 /** The package version, read once (src/ and dist/ sit at the same depth below package.json). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** `policies`: how many are in force at start-up. */
-export function createMetrics(policies = 0): Metrics {
+export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
   const registry = new Registry();
+  registerClusterMetrics(registry, cluster);
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'stateguard_build_info',
@@ -124,4 +142,63 @@ export function createMetrics(policies = 0): Metrics {
       policiesLoaded.set(count);
     },
   };
+}
+
+/** Leader, lookup-cache and background-audit series, pulled from `cluster` at each scrape. */
+function registerClusterMetrics(registry: Registry, cluster: ClusterStatus | undefined): void {
+  new Gauge({
+    name: 'stateguard_leader',
+    help: '1 while this replica holds the leader Lease (it runs the background audit and certificate rotation), else 0',
+    registers: [registry],
+    collect() {
+      this.set(cluster?.leader() === true ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'stateguard_lookup_cache_synced',
+    help: '1 when the lookup cache of a kind has completed its first list (its LOOKUP policies skip until then), else 0',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      for (const [kind, synced] of Object.entries(cluster?.cachesSynced() ?? {})) this.set({ kind }, synced ? 1 : 0);
+    },
+  });
+  const audit = () => cluster?.audit?.();
+  new Gauge({
+    name: 'stateguard_audit_last_scan_timestamp_seconds',
+    help: 'When this replica last completed a full background audit scan, in seconds since the epoch (only the leader scans; 0 before its first)',
+    registers: [registry],
+    collect() {
+      const scan = audit()?.lastScan;
+      this.set(scan === undefined ? 0 : Math.floor(scan.finishedAt.getTime() / 1000));
+    },
+  });
+  new Gauge({
+    name: 'stateguard_audit_last_scan_duration_seconds',
+    help: 'How long the last full background audit scan took, PolicyReport writes included',
+    registers: [registry],
+    collect() {
+      this.set(audit()?.lastScan?.durationSeconds ?? 0);
+    },
+  });
+  new Counter({
+    name: 'stateguard_audit_reports_written_total',
+    help: 'PolicyReports the background audit created, updated or deleted (unchanged verdicts are not written)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(audit()?.reportsWritten ?? {})) this.inc({ outcome }, count);
+    },
+  });
+  new Gauge({
+    name: 'stateguard_audit_violations',
+    help: 'StatefulSets whose PolicyReport flags a policy (fail or warn), by policy, as the leader last wrote them',
+    labelNames: ['policy'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [policy, count] of audit()?.violationsByPolicy() ?? []) this.set({ policy }, count);
+    },
+  });
 }

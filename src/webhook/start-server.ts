@@ -13,7 +13,7 @@ import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
 import { loadTls, type InitialTls } from './load-tls.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import { createLifecycle } from './lifecycle.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics, type ClusterStatus, type Metrics } from './metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
 import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
@@ -32,6 +32,8 @@ export interface StartOptions {
   readonly ready?: () => boolean;
   /** After each reload that took effect (SIGHUP, or a changed policy directory or config file). */
   readonly onReload?: (settings: Settings) => void;
+  /** The cluster side's state, exposed as metrics (leader, lookup caches, background audit). */
+  readonly clusterStatus?: ClusterStatus;
   /** More fields for the start-up summary line: what runs besides the server. */
   readonly summary?: Readonly<Record<string, unknown>>;
   /** Aborts a start that still waits for its first certificate (a SIGTERM meanwhile). */
@@ -72,7 +74,7 @@ export function serverStopBoundMs(server: Pick<ServerConfig, 'shutdownDrainMs' |
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { logger } = options;
   const { server } = options.initial.config;
-  const metrics = createMetrics(options.initial.set.policies.length);
+  const metrics = createMetrics(options.initial.set.policies.length, options.clusterStatus);
   const store = createPolicyStore(options.initial, options.load, options.lookups ?? {}, logger.child({ [LOG_KEYS.component]: 'policies' }));
   const parts = createLifecycle({ what: 'the server', log: logger });
 

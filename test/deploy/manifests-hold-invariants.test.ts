@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { BUNDLE, policyBundle } from '../../scripts/deploy-policies.ts';
+import { BUNDLE, policyBundle, staleFiles } from '../../scripts/deploy-policies.ts';
 import { kubectlBinary } from '../helpers/kubectl.ts';
 
 type Obj = { kind: string; metadata: { name: string; namespace?: string }; [key: string]: unknown };
@@ -116,4 +116,8 @@ test('the cert-manager overlay serves certificate files and lets cert-manager in
 
 test('the policies ConfigMap bundle is generated from policies/ (npm run deploy:policies)', () => {
   assert.equal(readFileSync(BUNDLE, 'utf8'), policyBundle());
+});
+
+test('the chart\'s generated files (policies bundle, PolicyReport CRD, alert rules, CRDs of deploy/base) are current (npm run deploy:policies)', () => {
+  assert.deepEqual(staleFiles(), []);
 });

@@ -63,6 +63,30 @@ test('every stateguard metric the PrometheusRule and the README queries name is 
   for (const [, name] of readme.matchAll(/^\| `(stateguard_\w+)`/gm)) assert.ok(names.has(name!), `README metrics table: ${name!} is not exposed`);
 });
 
+test('every query of the Grafana dashboard names only metrics the server exposes, and the component ships it as the sidecar loads it', async () => {
+  const names = await exposedNames();
+  const file = readFileSync(resolve(ROOT, 'deploy/components/monitoring/grafana-dashboard.json'), 'utf8');
+  const dashboard = JSON.parse(file) as { uid: string; panels: { title: string; targets: { expr: string; datasource: { uid: string } }[] }[] };
+  assert.ok(dashboard.panels.length >= 10);
+  const used = new Set<string>();
+  for (const panel of dashboard.panels) {
+    assert.ok(panel.targets.length > 0, `${panel.title} has a query`);
+    for (const target of panel.targets) {
+      assert.ok(queried(target.expr).length > 0, `${panel.title}: ${target.expr} queries a stateguard metric`);
+      for (const name of queried(target.expr)) {
+        assert.ok(names.has(name), `${panel.title}: ${name} is not exposed`);
+        used.add(name.replace(/_(bucket|sum|count)$/, ''));
+      }
+      assert.equal(target.datasource.uid, '${datasource}', `${panel.title} uses the dashboard's datasource variable`);
+    }
+  }
+  // The leader, lookup-cache and audit series are on the dashboard.
+  for (const name of ['stateguard_leader', 'stateguard_lookup_cache_synced', 'stateguard_audit_last_scan_timestamp_seconds', 'stateguard_audit_violations', 'stateguard_audit_reports_written_total']) assert.ok(used.has(name), `the dashboard shows ${name}`);
+  const configMap = renderWithMonitoring().find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'stateguard-grafana-dashboard') as (Obj & { data: Record<string, string> }) | undefined;
+  assert.equal(configMap?.metadata.labels?.['grafana_dashboard'], '1');
+  assert.equal(configMap?.data['grafana-dashboard.json'], file);
+});
+
 test('the ServiceMonitor scrapes the Service\'s metrics port', () => {
   const objects = renderWithMonitoring();
   const monitor = objects.find((o) => o.kind === 'ServiceMonitor');

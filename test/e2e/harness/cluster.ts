@@ -18,6 +18,11 @@ import type { ManagedProcess } from './processes.ts';
 export interface ClusterOptions {
   /** Bound on starting etcd and the apiserver until /readyz answers ok. */
   readyTimeoutMs?: number;
+  /**
+   * More kube-apiserver flags, e.g. --enable-aggregator-routing=true: webhook Services are then called at the
+   * address of their Endpoints/EndpointSlice, which a test can point at a process of this machine.
+   */
+  apiserverArgs?: readonly string[];
 }
 
 /** etcd and kube-apiserver on 127.0.0.1, with no controller-manager, scheduler or nodes. */
@@ -82,7 +87,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     const apiserver = startProcess('kube-apiserver', binaries.kubeApiserver, apiserverArgs({
       etcdUrl, port: apiserverPort, servingCert, serviceAccountKeys, tokenFile,
-    }), join(dir, 'kube-apiserver.log'));
+    }).concat(options.apiserverArgs ?? []), join(dir, 'kube-apiserver.log'));
     processes.push(apiserver);
     const get = (path: string) => httpsGet(`${server}${path}`, { caPem: ca.certPem, token, timeoutMs: requestTimeoutMs });
     await waitUntilReady(apiserver, deadline, async () => (await get('/readyz')).status === 200);

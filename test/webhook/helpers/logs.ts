@@ -6,6 +6,6 @@ export type LogRecord = Record<string, unknown> & { level: number; msg: string }
 
 export function captureLogs(level = 'info'): { logger: Logger; records: LogRecord[] } {
   const records: LogRecord[] = [];
-  const logger = createLogger(level, { write: (line: string) => { records.push(JSON.parse(line) as LogRecord); } });
+  const logger = createLogger({ level, format: 'pino' }, { write: (line: string) => { records.push(JSON.parse(line) as LogRecord); } });
   return { logger, records };
 }
