@@ -27,28 +27,37 @@ export const MAX_VIOLATIONS_PER_POLICY = 100;
 export type ShapeProblem = 'depth' | 'values' | 'items';
 
 /**
- * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values. Iterative (safe on any input),
- * and allocates little besides its two stacks: it runs on every request, before anything else looks at the object.
+ * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values, or has an array of more than
+ * `maxItems`. It runs on every request, before anything else looks at the object. The walk recurses at most
+ * `maxDepth` + 1 calls deep (a deeper object is refused when its first level past the limit is reached), so it is
+ * safe on any input, and allocates only one Object.values per object. It visits each object's children last to
+ * first: with several limits crossed, the one named is the one a walk with an explicit stack finds first.
  */
 export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES, maxItems = MAX_ITEMS): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const objects: object[] = [value];
-  const levels: number[] = [1];
-  let values = 1;
-  while (objects.length > 0) {
-    const current = objects.pop();
-    const level = levels.pop() ?? 0;
-    if (level > maxDepth) return 'depth';
-    const children = Array.isArray(current) ? current as unknown[] : Object.values(current as Record<string, unknown>);
-    if (Array.isArray(current) && children.length > maxItems) return 'items';
-    values += children.length;
-    if (values > maxValues) return 'values';
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (typeof child === 'object' && child !== null) {
-        objects.push(child);
-        levels.push(level + 1);
-      }
+  const walk = { values: 1, maxDepth, maxValues, maxItems };
+  return shapeWalk(value, 1, walk);
+}
+
+interface ShapeWalk {
+  values: number;
+  readonly maxDepth: number;
+  readonly maxValues: number;
+  readonly maxItems: number;
+}
+
+function shapeWalk(current: object, level: number, walk: ShapeWalk): ShapeProblem | undefined {
+  if (level > walk.maxDepth) return 'depth';
+  const isArray = Array.isArray(current);
+  const children = isArray ? current as unknown[] : Object.values(current as Record<string, unknown>);
+  if (isArray && children.length > walk.maxItems) return 'items';
+  walk.values += children.length;
+  if (walk.values > walk.maxValues) return 'values';
+  for (let i = children.length - 1; i >= 0; i--) {
+    const child = children[i];
+    if (typeof child === 'object' && child !== null) {
+      const found = shapeWalk(child, level + 1, walk);
+      if (found !== undefined) return found;
     }
   }
   return undefined;
@@ -76,8 +85,21 @@ export function unevaluable(request: { readonly object: unknown; readonly oldObj
   return undefined;
 }
 
-/** Throws ERR_INPUT when the request cannot be evaluated (callers that can answer otherwise check first). */
+/**
+ * ERR_INPUT for a request past the limits, with which field and limit as data: a caller that answers with a refusal
+ * (the webhook) reads it from here instead of walking the object a second time before evaluating it.
+ */
+export class UnevaluableError extends StateguardError {
+  readonly unevaluable: Unevaluable;
+
+  constructor(found: Unevaluable) {
+    super('ERR_INPUT', found.message);
+    this.unevaluable = found;
+  }
+}
+
+/** Throws an UnevaluableError (ERR_INPUT) when the request cannot be evaluated. */
 export function assertEvaluable(request: { readonly object: unknown; readonly oldObject?: unknown }): void {
   const found = unevaluable(request);
-  if (found !== undefined) throw new StateguardError('ERR_INPUT', found.message);
+  if (found !== undefined) throw new UnevaluableError(found);
 }

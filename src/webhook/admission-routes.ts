@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { admitParsed, parseReview, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
 import { chargeOf, createBodyBudget, QUEUE_WAIT_MS } from './body-budget.ts';
-import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
+import { decisionWriter } from './decision-line.ts';
 import { withExemptionGrant } from './exemption-grant.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
@@ -43,6 +43,7 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   });
   const elapsedMs = (request: FastifyRequest): number => performance.now() - request.receivedAt;
   const loggers = Object.fromEntries(WEBHOOKS.map((webhook) => [webhook, options.logger.child({ [LOG_KEYS.webhook]: webhook })])) as Record<Webhook, Logger>;
+  const logDecision = Object.fromEntries(WEBHOOKS.map((webhook) => [webhook, decisionWriter(loggers[webhook])])) as Record<Webhook, ReturnType<typeof decisionWriter>>;
 
   const reject = (webhook: Webhook, found: Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     logProblem(loggers[webhook], found);
@@ -116,7 +117,7 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
       if (!admission.ok) return reject(webhook, admission.problem, request, reply);
       const { outcome } = admission;
       const durationMs = elapsedMs(request);
-      loggers[webhook].info(decisionRecord(outcome, durationMs), DECISION_MESSAGE);
+      logDecision[webhook](outcome, durationMs);
       metrics.observeDecision(webhook, outcome, durationMs / 1000);
       return reply.send(outcome.response);
     });
