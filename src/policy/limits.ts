@@ -28,36 +28,69 @@ export type ShapeProblem = 'depth' | 'values' | 'items';
 
 /**
  * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values, or has an array of more than
- * `maxItems`. It runs on every request, before anything else looks at the object. The walk recurses at most
- * `maxDepth` + 1 calls deep (a deeper object is refused when its first level past the limit is reached), so it is
- * safe on any input, and allocates only one Object.values per object. It visits each object's children last to
- * first: with several limits crossed, the one named is the one a walk with an explicit stack finds first.
+ * `maxItems`. It runs on every request, before anything else looks at the object, so it is in two steps: a walk that
+ * allocates nothing answers whether any limit is crossed (almost never), and only then the walk with an explicit stack
+ * names the limit it meets first. Both are safe on any input.
  */
 export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES, maxItems = MAX_ITEMS): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const walk = { values: 1, maxDepth, maxValues, maxItems };
-  return shapeWalk(value, 1, walk);
+  const walk: QuickWalk = { values: 1, maxDepth, maxValues, maxItems };
+  return withinLimits(value, 1, walk) ? undefined : firstProblem(value, maxDepth, maxValues, maxItems);
 }
 
-interface ShapeWalk {
+interface QuickWalk {
   values: number;
   readonly maxDepth: number;
   readonly maxValues: number;
   readonly maxItems: number;
 }
 
-function shapeWalk(current: object, level: number, walk: ShapeWalk): ShapeProblem | undefined {
-  if (level > walk.maxDepth) return 'depth';
-  const isArray = Array.isArray(current);
-  const children = isArray ? current as unknown[] : Object.values(current as Record<string, unknown>);
-  if (isArray && children.length > walk.maxItems) return 'items';
-  walk.values += children.length;
-  if (walk.values > walk.maxValues) return 'values';
-  for (let i = children.length - 1; i >= 0; i--) {
-    const child = children[i];
-    if (typeof child === 'object' && child !== null) {
-      const found = shapeWalk(child, level + 1, walk);
-      if (found !== undefined) return found;
+/**
+ * False as soon as a limit is crossed. Recursive, at most `maxDepth` + 1 calls deep. It may count more values than
+ * firstProblem (for…in also sees inherited enumerable keys, were Object.prototype ever given one); that only sends
+ * the object to firstProblem, which counts own values and decides.
+ */
+function withinLimits(current: object, level: number, walk: QuickWalk): boolean {
+  if (level > walk.maxDepth) return false;
+  if (Array.isArray(current)) {
+    const items = current as unknown[];
+    if (items.length > walk.maxItems) return false;
+    walk.values += items.length;
+    if (walk.values > walk.maxValues) return false;
+    for (let i = 0; i < items.length; i++) {
+      const child = items[i];
+      if (typeof child === 'object' && child !== null && !withinLimits(child, level + 1, walk)) return false;
+    }
+    return true;
+  }
+  const record = current as Record<string, unknown>;
+  for (const key in record) {
+    if (++walk.values > walk.maxValues) return false;
+    const child = record[key];
+    if (typeof child === 'object' && child !== null && !withinLimits(child, level + 1, walk)) return false;
+  }
+  return true;
+}
+
+/** The limit a walk with an explicit stack (last child first) meets first; undefined when there is none. */
+function firstProblem(value: object, maxDepth: number, maxValues: number, maxItems: number): ShapeProblem | undefined {
+  const objects: object[] = [value];
+  const levels: number[] = [1];
+  let values = 1;
+  while (objects.length > 0) {
+    const current = objects.pop();
+    const level = levels.pop() ?? 0;
+    if (level > maxDepth) return 'depth';
+    const children = Array.isArray(current) ? current as unknown[] : Object.values(current as Record<string, unknown>);
+    if (Array.isArray(current) && children.length > maxItems) return 'items';
+    values += children.length;
+    if (values > maxValues) return 'values';
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (typeof child === 'object' && child !== null) {
+        objects.push(child);
+        levels.push(level + 1);
+      }
     }
   }
   return undefined;

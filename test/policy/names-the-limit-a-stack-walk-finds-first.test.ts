@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { shapeProblem, type ShapeProblem } from '../../src/policy/index.ts';
 
-/** The shape check as it was before it recursed: an explicit stack, last child first. The reference for its verdicts. */
+/** The shape check as it was before its allocation-free first step: an explicit stack, last child first. The reference. */
 function stackWalk(value: unknown, maxDepth: number, maxValues: number, maxItems: number): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const objects: object[] = [value];
@@ -33,7 +33,7 @@ const json = fc.letrec((tie) => ({
   object: fc.dictionary(fc.string({ maxLength: 2 }), tie('value'), { maxKeys: 5 }),
 })).value;
 
-test('the shape check names the same limit, or none, as the explicit-stack walk did, whichever limits a value crosses', () => {
+test('the shape check names the same limit, or none, as the explicit-stack walk alone did, whichever limits a value crosses', () => {
   fc.assert(fc.property(json, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 5 }), (value, depth, values, items) => {
     assert.equal(shapeProblem(value, depth, values, items), stackWalk(value, depth, values, items));
   }), { numRuns: 3000 });
