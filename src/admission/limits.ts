@@ -7,7 +7,7 @@
  * - patch: the API server applies at most 10,000 JSON Patch operations in a PATCH request, and stores at most
  *   1.5 MiB per object (etcd), so a patch of defaults over 1 MiB could not be stored anyway.
  */
-import { MAX_DEPTH, MAX_ITEMS, MAX_VALUES, unevaluable, type ShapeProblem } from '../policy/index.ts';
+import { MAX_DEPTH, MAX_ITEMS, MAX_VALUES, unevaluable, type ShapeProblem, type Unevaluable } from '../policy/index.ts';
 import type { AdmissionStatus, TargetReview } from './types.ts';
 
 export const MAX_DENIAL_LINES = 50;
@@ -28,7 +28,11 @@ export interface Refusal {
 /** Why a well-formed review will not be evaluated: a deny status, so that no failurePolicy can let it through. */
 export function refusal(review: Pick<TargetReview, 'object' | 'oldObject'> | { readonly object: unknown }, objectName = 'request.object'): Refusal | undefined {
   const found = unevaluable(review);
-  if (found === undefined) return undefined;
+  return found === undefined ? undefined : refusalOf(found, objectName);
+}
+
+/** The refusal for what the engine found past its limits (request.object or request.oldObject). */
+export function refusalOf(found: Unevaluable, objectName = 'request.object'): Refusal {
   const named = found.field === 'object' ? `${objectName}${found.message.slice('object'.length)}` : `request.${found.message}`;
   return { limit: found.problem, status: { code: 422, reason: 'Invalid', message: `stateguard: ${named}` } };
 }

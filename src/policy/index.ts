@@ -13,7 +13,7 @@ export { CHECKS } from './checks/index.ts';
 export { MUTATORS } from './mutators/index.ts';
 export { escapePointer, joinPath, parsePath, pointerToPath, pointerTokens, toPointer, unescapePointer, valueAt, type PathKey } from './paths.ts';
 export { isObject } from './object-path.ts';
-export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_POLICY, shapeProblem, unevaluable, type ShapeProblem, type Unevaluable } from './limits.ts';
+export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_POLICY, shapeProblem, unevaluable, UnevaluableError, type ShapeProblem, type Unevaluable } from './limits.ts';
 export { SCOPE_SCHEMA } from './policy-schema.ts';
 export { globMatches, scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';

@@ -27,11 +27,53 @@ export const MAX_VIOLATIONS_PER_POLICY = 100;
 export type ShapeProblem = 'depth' | 'values' | 'items';
 
 /**
- * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values. Iterative (safe on any input),
- * and allocates little besides its two stacks: it runs on every request, before anything else looks at the object.
+ * Whether `value` nests deeper than `maxDepth` or holds more than `maxValues` values, or has an array of more than
+ * `maxItems`. It runs on every request, before anything else looks at the object, so it is in two steps: a walk that
+ * allocates nothing answers whether any limit is crossed (almost never), and only then the walk with an explicit stack
+ * names the limit it meets first. Both are safe on any input.
  */
 export function shapeProblem(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES, maxItems = MAX_ITEMS): ShapeProblem | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
+  const walk: QuickWalk = { values: 1, maxDepth, maxValues, maxItems };
+  return withinLimits(value, 1, walk) ? undefined : firstProblem(value, maxDepth, maxValues, maxItems);
+}
+
+interface QuickWalk {
+  values: number;
+  readonly maxDepth: number;
+  readonly maxValues: number;
+  readonly maxItems: number;
+}
+
+/**
+ * False as soon as a limit is crossed. Recursive, at most `maxDepth` + 1 calls deep. It may count more values than
+ * firstProblem (for…in also sees inherited enumerable keys, were Object.prototype ever given one); that only sends
+ * the object to firstProblem, which counts own values and decides.
+ */
+function withinLimits(current: object, level: number, walk: QuickWalk): boolean {
+  if (level > walk.maxDepth) return false;
+  if (Array.isArray(current)) {
+    const items = current as unknown[];
+    if (items.length > walk.maxItems) return false;
+    walk.values += items.length;
+    if (walk.values > walk.maxValues) return false;
+    for (let i = 0; i < items.length; i++) {
+      const child = items[i];
+      if (typeof child === 'object' && child !== null && !withinLimits(child, level + 1, walk)) return false;
+    }
+    return true;
+  }
+  const record = current as Record<string, unknown>;
+  for (const key in record) {
+    if (++walk.values > walk.maxValues) return false;
+    const child = record[key];
+    if (typeof child === 'object' && child !== null && !withinLimits(child, level + 1, walk)) return false;
+  }
+  return true;
+}
+
+/** The limit a walk with an explicit stack (last child first) meets first; undefined when there is none. */
+function firstProblem(value: object, maxDepth: number, maxValues: number, maxItems: number): ShapeProblem | undefined {
   const objects: object[] = [value];
   const levels: number[] = [1];
   let values = 1;
@@ -76,8 +118,21 @@ export function unevaluable(request: { readonly object: unknown; readonly oldObj
   return undefined;
 }
 
-/** Throws ERR_INPUT when the request cannot be evaluated (callers that can answer otherwise check first). */
+/**
+ * ERR_INPUT for a request past the limits, with which field and limit as data: a caller that answers with a refusal
+ * (the webhook) reads it from here instead of walking the object a second time before evaluating it.
+ */
+export class UnevaluableError extends StateguardError {
+  readonly unevaluable: Unevaluable;
+
+  constructor(found: Unevaluable) {
+    super('ERR_INPUT', found.message);
+    this.unevaluable = found;
+  }
+}
+
+/** Throws an UnevaluableError (ERR_INPUT) when the request cannot be evaluated. */
 export function assertEvaluable(request: { readonly object: unknown; readonly oldObject?: unknown }): void {
   const found = unevaluable(request);
-  if (found !== undefined) throw new StateguardError('ERR_INPUT', found.message);
+  if (found !== undefined) throw new UnevaluableError(found);
 }

@@ -6,10 +6,11 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { admitParsed, parseReview, problem, WEBHOOKS, type AdmissionContext, type Problem, type Webhook } from '../admission/index.ts';
-import { chargeOf, createBodyBudget, QUEUE_WAIT_MS } from './body-budget.ts';
-import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
-import { withExemptionGrant } from './exemption-grant.ts';
+import { admitParsed, parseReview, problem, serializeReviewResponse, WEBHOOKS, type AdmissionContext, type ParsedReview, type Problem, type Webhook } from '../admission/index.ts';
+import { chargeOf, createBodyBudget, QUEUE_WAIT_MS, type Release } from './body-budget.ts';
+import { decisionWriter } from './decision-line.ts';
+import { DECISION_MESSAGE } from './decision-record.ts';
+import { asksForExemptions, withExemptionGrant } from './exemption-grant.ts';
 import { admitPolicyResource } from './policy-resource-admission.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import type { Metrics } from './metrics.ts';
@@ -38,34 +39,49 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
   const { context, metrics, bodyLimitBytes, bodyBudgetBytes } = options;
   const budget = createBodyBudget(bodyBudgetBytes);
   app.decorateRequest('receivedAt', 0);
-  app.addHook('onRequest', (request, _reply, next) => {
-    request.receivedAt = performance.now();
-    next();
-  });
   const elapsedMs = (request: FastifyRequest): number => performance.now() - request.receivedAt;
   const loggers = Object.fromEntries(WEBHOOKS.map((webhook) => [webhook, options.logger.child({ [LOG_KEYS.webhook]: webhook })])) as Record<Webhook, Logger>;
+  const logDecision = Object.fromEntries(WEBHOOKS.map((webhook) => [webhook, decisionWriter(loggers[webhook])])) as Record<Webhook, ReturnType<typeof decisionWriter>>;
 
   const reject = (webhook: Webhook, found: Problem, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     logProblem(loggers[webhook], found);
     metrics.observeRejected(webhook, 'invalid', elapsedMs(request) / 1000);
     return reply.code(found.status).send(problemBody(found));
   };
+  const holdUntilAnswered = (reply: FastifyReply, release: Release): void => {
+    if (reply.raw.closed) release();
+    else reply.raw.once('close', release);
+  };
 
   // Memory is bounded by design: a body is charged to the budget from its headers until its response is done, before
   // a byte of it is read. One that finds no room in time is read and discarded (bounded by server.requestTimeoutMs,
-  // held in no buffer), then answered 429: the connection stays usable.
-  app.addHook('onRequest', async (request, reply) => {
-    const bytes = chargeOf(request.headers, bodyLimitBytes);
-    if (bytes === 0) return;
+  // held in no buffer), then answered 429: the connection stays usable. Whether `answered` (429) or not.
+  const waitForRoom = async (bytes: number, request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
     const release = await budget.acquire(bytes);
-    if (release === undefined) {
-      const found = problem('ERR_BUSY', `the server is reading other large bodies (server.bodyBudgetBytes: ${bodyBudgetBytes} bytes at once) and this body of ${bytes} bytes found no room within ${QUEUE_WAIT_MS} ms; retry later`);
-      await discardRest(request.raw);
-      void reply.header('retry-after', '1');
-      return reject(webhookOf(request), found, request, reply);
+    if (release !== undefined) {
+      holdUntilAnswered(reply, release);
+      return false;
     }
-    if (reply.raw.closed) release();
-    else reply.raw.once('close', release);
+    const found = problem('ERR_BUSY', `the server is reading other large bodies (server.bodyBudgetBytes: ${bodyBudgetBytes} bytes at once) and this body of ${bytes} bytes found no room within ${QUEUE_WAIT_MS} ms; retry later`);
+    await discardRest(request.raw);
+    void reply.header('retry-after', '1');
+    reject(webhookOf(request), found, request, reply);
+    return true;
+  };
+  // One callback hook, no promise, for the common case of a body that fits at once (a promise per request is
+  // measurable at saturation).
+  app.addHook('onRequest', (request, reply, next) => {
+    request.receivedAt = performance.now();
+    const bytes = chargeOf(request.headers, bodyLimitBytes);
+    const now = bytes === 0 ? undefined : budget.tryTake(bytes);
+    if (bytes === 0 || now !== undefined) {
+      if (now !== undefined) holdUntilAnswered(reply, now);
+      next();
+      return;
+    }
+    waitForRoom(bytes, request, reply).then((answered) => {
+      if (!answered) next();
+    }, next);
   });
 
   // Admission speaks JSON only: without this, fastify would also accept text/plain.
@@ -108,8 +124,24 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'stateguard failed to evaluate the request; see its log' });
   });
 
+  const answer = (webhook: Webhook, parsed: ParsedReview, current: AdmissionContext, request: FastifyRequest, reply: FastifyReply): void => {
+    const admission = admitParsed(webhook, parsed, current);
+    if (!admission.ok) {
+      reject(webhook, admission.problem, request, reply);
+      return;
+    }
+    const { outcome } = admission;
+    const durationMs = elapsedMs(request);
+    logDecision[webhook](outcome, durationMs);
+    metrics.observeDecision(webhook, outcome, durationMs / 1000);
+    // Written by a serializer for this one shape (the bytes JSON.stringify makes, see serialize-response.ts), with the
+    // content type fastify gives a serialized object.
+    void reply.type(JSON_CONTENT_TYPE).send(serializeReviewResponse(outcome.response));
+  };
   for (const webhook of WEBHOOKS) {
-    app.post(`/${webhook}`, async (request, reply) => {
+    // Synchronous unless the object claims an exemption: only then is there I/O to wait for (SubjectAccessReviews,
+    // cached briefly: see exemption-grant.ts), and only then a promise.
+    app.post(`/${webhook}`, (request, reply) => {
       const parsed = parseReview(request.body);
       // stateguard's own StatefulSetPolicy resources: refused when they would not compile.
       const resource = webhook === 'validate' && parsed.ok ? admitPolicyResource(request.body, parsed.review) : undefined;
@@ -118,18 +150,15 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
         return reply.send(resource.response);
       }
       const current = context();
-      // I/O only for objects that claim an exemption (SubjectAccessReviews, cached briefly): see exemption-grant.ts.
-      const admission = admitParsed(webhook, parsed, parsed.ok ? await withExemptionGrant(parsed.review, current) : current);
-      if (!admission.ok) return reject(webhook, admission.problem, request, reply);
-      const { outcome } = admission;
-      const durationMs = elapsedMs(request);
-      loggers[webhook].info(decisionRecord(outcome, durationMs), DECISION_MESSAGE);
-      metrics.observeDecision(webhook, outcome, durationMs / 1000);
-      return reply.send(outcome.response);
+      if (!parsed.ok || !asksForExemptions(parsed.review, current)) return answer(webhook, parsed, current, request, reply);
+      return withExemptionGrant(parsed.review, current).then((granted) => answer(webhook, parsed, granted, request, reply));
     });
   }
   done();
 };
+
+/** What fastify sends with an object it serializes itself. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 function discardRest(body: IncomingMessage): Promise<void> {
   if (body.complete || body.destroyed) return Promise.resolve();

@@ -20,6 +20,8 @@ export type Release = () => void;
 export interface BodyBudget {
   /** Resolves with a release once `bytes` fit, or with undefined when the request is refused (queue full, waited too long). */
   acquire(bytes: number): Promise<Release | undefined>;
+  /** A release at once when `bytes` fit now (no large body waits ahead of it); undefined when it has to `acquire`. */
+  tryTake(bytes: number): Release | undefined;
   /** The bytes charged now (for tests and metrics). */
   readonly inUse: () => number;
 }
@@ -56,14 +58,22 @@ export function createBodyBudget(budgetBytes: number): BodyBudget {
     }
   };
 
+  // A body larger than the shared part still runs, alone: the budget bounds concurrency, the body limit the size.
+  const charged = (requested: number): number => requested <= SMALL_BODY_BYTES ? requested : Math.min(requested, sharedBytes);
+  const tryTake = (requested: number): Release | undefined => {
+    const bytes = charged(requested);
+    const fits = requested <= SMALL_BODY_BYTES ? inUse + bytes <= budgetBytes : waiting.length === 0 && inUse + bytes <= sharedBytes;
+    return fits ? take(bytes) : undefined;
+  };
+
   return {
     inUse: () => inUse,
+    tryTake,
     acquire(requested: number): Promise<Release | undefined> {
-      const small = requested <= SMALL_BODY_BYTES;
-      // A body larger than the shared part still runs, alone: the budget bounds concurrency, the body limit the size.
-      const bytes = small ? requested : Math.min(requested, sharedBytes);
-      if (small ? inUse + bytes <= budgetBytes : waiting.length === 0 && inUse + bytes <= sharedBytes) return Promise.resolve(take(bytes));
+      const now = tryTake(requested);
+      if (now !== undefined) return Promise.resolve(now);
       if (waiting.length >= QUEUE_LENGTH) return Promise.resolve(undefined);
+      const bytes = charged(requested);
       const { promise, resolve } = Promise.withResolvers<Release | undefined>();
       const waiter: Waiter = {
         bytes,

@@ -9,10 +9,20 @@ import { claimedExemptions, isObject } from '../policy/index.ts';
 /** At most this many policies are asked about per request; the others are reported as not verified. */
 export const MAX_EXEMPTION_QUESTIONS = 16;
 
+/** The loaded policies the object claims an exemption from, when the cluster is to be asked about them (else none). */
+function claimedPolicies(review: Review, context: AdmissionContext): string[] {
+  if (review.target === 'none' || context.actions.annotationExemptions !== true || context.authoriseExemptions === undefined) return [];
+  return claimedExemptions(review.object).filter((id) => context.set.byId.has(id));
+}
+
+/** Whether withExemptionGrant has anything to ask: if not, the context is used as it is, without waiting. */
+export function asksForExemptions(review: Review, context: AdmissionContext): boolean {
+  return claimedPolicies(review, context).length > 0;
+}
+
 export async function withExemptionGrant(review: Review, context: AdmissionContext): Promise<AdmissionContext> {
-  if (review.target === 'none' || context.actions.annotationExemptions !== true || context.authoriseExemptions === undefined) return context;
-  const claimed = claimedExemptions(review.object).filter((id) => context.set.byId.has(id));
-  if (claimed.length === 0) return context;
+  const claimed = claimedPolicies(review, context);
+  if (claimed.length === 0 || review.target === 'none' || context.authoriseExemptions === undefined) return context;
   const asked = claimed.slice(0, MAX_EXEMPTION_QUESTIONS);
   const metadata = review.object['metadata'];
   const namespace = review.namespace ?? (isObject(metadata) && typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default');
