@@ -17,8 +17,9 @@ const KUBE_SCORE = join(KUBE_SCORE_DIR, 'kube-score');
 /** What a user runs: the package's bin, which runs the compiled dist/ when it is built. */
 const STATEGUARD = join(ROOT, 'bin/stateguard.js');
 
-export interface Run { readonly seconds: number; readonly peakRssMiB: number; readonly exitCode: number | null }
-export interface ToolFigures { readonly runs: readonly Run[]; readonly medianSeconds: number; readonly peakRssMiB: number }
+/** Wall seconds, CPU seconds (user + system, all threads: steadier than wall time on a loaded machine), peak RSS. */
+export interface Run { readonly seconds: number; readonly cpuSeconds: number; readonly peakRssMiB: number; readonly exitCode: number | null }
+export interface ToolFigures { readonly runs: readonly Run[]; readonly medianSeconds: number; readonly medianCpuSeconds: number; readonly peakRssMiB: number }
 export interface CliBench {
   readonly corpus: CliInputs['corpus'];
   readonly documents: number;
@@ -41,18 +42,21 @@ export function buildKubeScore(): string {
 /** One timed run: wall seconds and peak RSS from GNU time; stdout is discarded (both tools still format it). */
 function timed(command: string, args: readonly string[], work: string): Run {
   const out = join(work, 'time.txt');
-  const result = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %M', command, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync('/usr/bin/time', ['-o', out, '-f', '%e %U %S %M', command, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error !== undefined) throw new Error(`${command} could not run: ${result.error.message}`);
   // Both exit 1 when they find something to deny; anything else means the run did not review.
   if (result.stderr.startsWith('Failed to')) throw new Error(`${command} did not review: ${result.stderr.slice(0, 2000)}`);
   if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.slice(0, 3).join(' ')} … exited ${result.status}: ${result.stderr.slice(-2000)}`);
-  const [seconds, kib] = readFileSync(out, 'utf8').trim().split('\n').pop()?.split(' ').map(Number) ?? [];
-  return { seconds: seconds ?? NaN, peakRssMiB: (kib ?? NaN) / 1024, exitCode: result.status };
+  const [seconds, user, system, kib] = readFileSync(out, 'utf8').trim().split('\n').pop()?.split(' ').map(Number) ?? [];
+  return { seconds: seconds ?? NaN, cpuSeconds: (user ?? NaN) + (system ?? NaN), peakRssMiB: (kib ?? NaN) / 1024, exitCode: result.status };
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 }
 
 function figures(runs: Run[]): ToolFigures {
-  const sorted = runs.map((r) => r.seconds).sort((a, b) => a - b);
-  return { runs, medianSeconds: sorted[Math.floor(sorted.length / 2)] ?? NaN, peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)) };
+  return { runs, medianSeconds: median(runs.map((r) => r.seconds)), medianCpuSeconds: median(runs.map((r) => r.cpuSeconds)), peakRssMiB: Math.max(...runs.map((r) => r.peakRssMiB)) };
 }
 
 export function benchCli(work: string, repeats = 3): CliBench {
@@ -103,14 +107,15 @@ export function benchCli(work: string, repeats = 3): CliBench {
 export function formatCliBench(b: CliBench): string {
   const lines = [
     `cli: ${b.documents} StatefulSets copied from the ${b.corpus.id} corpus (${b.corpus.statefulSets} StatefulSets, ${b.corpus.dir}${b.corpus.leftOut.length === 0 ? '' : `; left out, kube-score cannot read them: ${b.corpus.leftOut.join(', ')}`}); median of ${b.repeats} interleaved runs; load average ${b.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
-    '| tool | 100 files × 100 docs | 10,000 files | peak RSS | one StatefulSet (start-up) |',
+    '| tool (wall time, CPU time in brackets) | 100 files × 100 docs | 10,000 files | peak RSS | one StatefulSet (start-up) |',
     '|---|---|---|---|---|',
   ];
   const row = (label: string, key: 'stateguard' | 'kubeScore'): string => {
     const m = b.layouts['multi']?.[key];
     const s = b.layouts['single']?.[key];
     const rss = [m?.peakRssMiB ?? NaN, s?.peakRssMiB ?? NaN];
-    return `| ${label} | ${m?.medianSeconds.toFixed(2)} s | ${s?.medianSeconds.toFixed(2)} s | ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MiB | ${b.startup[key].medianSeconds.toFixed(2)} s |`;
+    const time = (f: ToolFigures | undefined): string => `${f?.medianSeconds.toFixed(2)} s (${f?.medianCpuSeconds.toFixed(2)} s)`;
+    return `| ${label} | ${time(m)} | ${time(s)} | ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MiB | ${time(b.startup[key])} |`;
   };
   lines.push(row('kube-score 1.20.0', 'kubeScore'), row('stateguard review', 'stateguard'));
   lines.push(`stateguard vs kube-score: ${b.layouts['multi']?.ratio.toFixed(2)}× (100 × 100), ${b.layouts['single']?.ratio.toFixed(2)}× (10,000 files) as fast; peak RSS on ${b.documents / 10} documents: ${b.smallLayoutPeakRssMiB.toFixed(0)} MiB`);
