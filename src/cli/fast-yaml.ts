@@ -5,7 +5,7 @@
  * text with the `yaml` library as before, which also words every error message: a syntax error, a duplicate key,
  * anchors and aliases, merge keys, tags, directives, a non-string key, `__proto__`, a lone CR line break, a
  * document that is not a mapping (other than an empty one), a List item that is not a mapping, a key over 1000
- * characters.
+ * characters, an input over 1 MiB (FAST_MAX_CHARS).
  * Plain scalars are resolved as the `yaml` library's YAML 1.2 core schema does (its regular expressions).
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
@@ -30,6 +30,12 @@ const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/**
+ * js-yaml parses a whole text into events before the first document is built, so memory would grow with the
+ * documents of one input; a larger input (a long stream on stdin) takes the `yaml` library's path, one document at
+ * a time, as before.
+ */
+export const FAST_MAX_CHARS = 1024 * 1024;
 /** The `yaml` library refuses an implicit key longer than 1024 characters; the fast path leaves long keys to it. */
 const MAX_KEY_CHARS = 1000;
 /** Characters that can start a plain scalar the core schema resolves to something other than a string. */
@@ -58,7 +64,7 @@ interface Frame {
 
 /** The documents of `text`, or undefined when the text needs the full reader (see the module comment). */
 export function fastDocuments(text: string): FastDocument[] | undefined {
-  if (/\r(?!\n)/.test(text)) return undefined;
+  if (text.length > FAST_MAX_CHARS || /\r(?!\n)/.test(text)) return undefined;
   let events: Event[];
   try {
     events = parseEvents(text, {});

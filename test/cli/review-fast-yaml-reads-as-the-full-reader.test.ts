@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { fastDocuments, resolvePlain } from '../../src/cli/fast-yaml.ts';
+import { FAST_MAX_CHARS, fastDocuments, resolvePlain } from '../../src/cli/fast-yaml.ts';
 import { parseDocuments, parseText } from '../../src/cli/read-manifests.ts';
 import { corpusFiles, presentCorpora } from '../helpers/corpus.ts';
 import { checkProperty } from '../fuzz/fuzz-settings.ts';
@@ -80,6 +80,13 @@ test('the fast path gives up where the two libraries could differ', () => {
   for (const name of ['several documents, comments, an empty one', 'CRLF line breaks', 'a byte-order mark', 'core-schema scalars', 'block scalars and folding', 'flow collections', 'a kind: List', 'JSON']) {
     assert.notEqual(fastDocuments(TRICKY[name] ?? ''), undefined, name);
   }
+});
+
+test('an input over FAST_MAX_CHARS takes the full reader, which streams it one document at a time', () => {
+  const small = `${sts('a')}---\n`;
+  const text = small.repeat(Math.ceil(FAST_MAX_CHARS / small.length) + 1);
+  assert.equal(fastDocuments(text), undefined);
+  assert.notEqual(fastDocuments(text.slice(0, FAST_MAX_CHARS - (FAST_MAX_CHARS % small.length))), undefined);
 });
 
 test('plain scalars resolve as the yaml library resolves them', () => {
