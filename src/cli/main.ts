@@ -14,8 +14,7 @@ import { explain, listPolicies } from './catalog.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { readLimited } from './read-sources.ts';
 import { review, type CommandIo } from './review.ts';
-import { serve, serveConfigInput, withServeOptions, type ServeFlags } from './serve.ts';
-import { testCommand } from './test-command.ts';
+import { serveConfigInput, withServeOptions, type ServeFlags } from './serve-options.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -67,7 +66,11 @@ export function buildProgram(): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   withServeOptions(withPolicyOptions(program.command('serve')))
-    .action((flags: PolicyFlags & ServeFlags) => serve(() => loadSettings(flags, serveConfigInput(flags)), io));
+    .action(async (flags: PolicyFlags & ServeFlags) => {
+      // The server's modules (fastify, pino, TLS, metrics) are loaded only to serve: a `review` starts faster.
+      const { serve } = await import('./serve.ts');
+      await serve(() => loadSettings(flags, serveConfigInput(flags)), io);
+    });
 
   withPolicyOptions(program.command('review'))
     .description('review StatefulSet manifests offline (files, directories, - for stdin)')
@@ -93,7 +96,8 @@ export function buildProgram(): Command {
   withPolicyOptions(program.command('test'))
     .description("run policy test cases (each policy's tests/*.yaml); default: the built-in policies")
     .argument('[dir]', 'policy directory', BUILTIN_POLICY_DIR)
-    .action((dir: string, flags: PolicyFlags) => {
+    .action(async (dir: string, flags: PolicyFlags) => {
+      const { testCommand } = await import('./test-command.ts');
       const extra = dir === BUILTIN_POLICY_DIR ? flags : { ...flags, policies: [...(flags.policies ?? []), dir] };
       const { set } = loadSettings(extra);
       process.exitCode = testCommand(dir, set, io);

@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { Composer, LineCounter, Parser, type Document } from 'yaml';
 import type { InputProblem } from '../report/model.ts';
+import { fastDocuments, type FastDocument } from './fast-yaml.ts';
 import { describeError, MAX_INPUT_BYTES, readFileLimited, walk, type ReadResult, type StdinReader } from './read-sources.ts';
 
 export type { InputProblem } from '../report/model.ts';
@@ -93,8 +94,33 @@ function* fromBytes(file: string, read: ReadResult, explicit: boolean, options: 
   yield* parseText(file, text, explicit, options.keepDocuments);
 }
 
-/** Parses one input's text into manifests and problems; `explicit`: named on the command line (empty is an error). */
+/**
+ * Parses one input's text into manifests and problems; `explicit`: named on the command line (empty is an error).
+ * Plain YAML takes the fast path (fast-yaml.ts); --fix (which keeps the parsed documents) and anything the fast path
+ * gives up on take the `yaml` library's Document path. Both give the same events.
+ */
 export function* parseText(file: string, text: string, explicit: boolean, keep: boolean): Generator<ReadEvent> {
+  const fast = keep ? undefined : fastDocuments(text);
+  if (fast !== undefined) yield* fromFastDocuments(file, fast, explicit);
+  else yield* parseDocuments(file, text, explicit, keep);
+}
+
+function* fromFastDocuments(file: string, documents: readonly FastDocument[], explicit: boolean): Generator<ReadEvent> {
+  let empty = true;
+  for (const [documentIndex, { value, line, itemLines }] of documents.entries()) {
+    if (value === null) continue;
+    empty = false;
+    if (value['kind'] === 'List' && Array.isArray(value['items'])) {
+      for (const [itemIndex, item] of (value['items'] as unknown[]).entries()) yield* classify(file, itemLines[itemIndex] ?? line, documentIndex, itemIndex, item, undefined);
+    } else {
+      yield* classify(file, line, documentIndex, undefined, value, undefined);
+    }
+  }
+  if (empty && explicit) yield problem({ file, message: 'empty file: no documents to review' });
+}
+
+/** The `yaml` library's path: positions, comments and every error message. */
+export function* parseDocuments(file: string, text: string, explicit: boolean, keep: boolean): Generator<ReadEvent> {
   const lines = new LineCounter();
   const composer = new Composer(YAML_OPTIONS);
   const documents: Document[] = [];

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { serveConfigInput } from '../../src/cli/serve.ts';
+import { serveConfigInput } from '../../src/cli/serve-options.ts';
 import { clusterAccess } from '../../src/config/cluster-access.ts';
 import { buildConfig, envConfig } from '../../src/config/config.ts';
 
