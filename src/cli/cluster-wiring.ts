@@ -12,6 +12,7 @@ import { startBackgroundAudit } from '../audit/background.ts';
 import { startCertificateManager } from '../cluster/certificates.ts';
 import { describeFailure } from '../cluster/cluster-error.ts';
 import { createEventRecorder } from '../cluster/events.ts';
+import { startExceptionCache } from '../cluster/exception-cache.ts';
 import { createExemptionAuthoriser } from '../cluster/exemption-authoriser.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { chooseReportApi, noReportApiMessage, servedReportVersions } from '../cluster/policy-report-api.ts';
@@ -53,6 +54,8 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
 
   const lookups = startLookupCache(kube, { log: log('lookups') });
   const sync = syncGate(lookups, cluster, log('lookups'));
+  const exceptions = startExceptionCache(kube, { log: log('exceptions') });
+  const exceptionsOf = (namespace: string) => exceptions.forNamespace(namespace);
   const leader = startLeaderElection(kube, {
     namespace: cluster.namespace, name: cluster.leaseName, identity,
     leaseDurationSeconds: cluster.leaseDurationSeconds, renewIntervalSeconds: cluster.leaseRenewSeconds, log: log('leader'),
@@ -66,11 +69,14 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
   let policies = auditPolicies(initial);
   if (reportApi === undefined) log('audit').warn(`background audit off: ${noReportApiMessage(kube.server, servedReports)}`);
   const audit = reportApi === undefined ? undefined : startBackgroundAudit(kube, {
-    policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
+    policies: () => policies, view: { lookup: lookups.lookup, namespaceLabels: (namespace) => lookups.namespaceLabels(namespace), exceptions: exceptionsOf }, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
     ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
   });
 
-  const features = ['lookups', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
+  // A changed exception changes verdicts: the reports follow it without waiting for the next interval.
+  exceptions.onChange(() => audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after an exception changed failed')));
+
+  const features = ['lookups', 'exceptions', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
     server: {
       lookups: {
@@ -78,9 +84,11 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         namespaceLabels: (namespace) => lookups.namespaceLabels(namespace),
         // Asked only when config honours exemption annotations and an object claims one (webhook/exemption-grant.ts).
         authoriseExemptions: createExemptionAuthoriser(kube, { log: log('exemptions') }),
+        exceptions: exceptionsOf,
       },
       ...(relay === undefined ? {} : { certificates: relay }),
-      ready: sync.ready,
+      // Ready once the exceptions are listed, or failed once (not installed, refused): their absence is then said per request.
+      ready: () => sync.ready() && (exceptions.synced() || exceptions.failure() !== undefined),
       onReload(settings) {
         policies = auditPolicies(settings);
         audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after the reload failed'));
@@ -99,6 +107,7 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         ['the certificate manager', () => certificates?.stop()],
         ['the leader election', () => leader.stop()],
         ['the lookup caches', () => lookups.stop()],
+        ['the exception cache', () => exceptions.stop()],
       ];
       const stopAll = async (): Promise<void> => {
         for (const [what, step] of steps) {

@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { CHECKS } from './checks/index.ts';
 import { StateguardError } from './errors.ts';
+import { isExceptionDocument } from './exception-types.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
 import type { Action, JsonObject, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
@@ -54,6 +55,8 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
         continue;
       }
       const raw: unknown = document.toJS();
+      // Exceptions may sit beside the policies, as one would `kubectl apply` them: read by exception-documents.ts.
+      if (isExceptionDocument(raw)) continue;
       const name = policyName(raw);
       const stranger = foreignKind(raw);
       if (stranger !== undefined) {

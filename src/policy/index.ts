@@ -15,3 +15,6 @@ export { assertEvaluable, MAX_DEPTH, MAX_ITEMS, MAX_VALUES, MAX_VIOLATIONS_PER_P
 export { SCOPE_SCHEMA } from './policy-schema.ts';
 export { globMatches, scopeOf, selects, type ScopeFacts, type ScopeVerdict } from './match.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';
+export * from './exception-types.ts';
+export { exceptionsOfSources, readException, type ExceptionReading } from './exception-documents.ts';
+export { EXCEPTION_SPEC_SCHEMA, strictly } from './exception-schema.ts';
