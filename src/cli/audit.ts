@@ -45,7 +45,8 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
     if (options.progress) io.stderr('\r\u001b[K');
     io.stdout(flags.output === 'markdown' ? formatMarkdown(report, `stateguard audit of ${kube.server}`) : formatOutput({ ...report, apiServer: kube.server }, flags.output, { color: options.color }, set, version));
     io.stderr(missingLookups(lookups));
-    if (!exceptions.synced()) io.stderr(`stateguard audit: ${exceptions.forNamespace('', now).unchecked ?? ''}; none was applied, and each result one might have changed says so\n`);
+    const unchecked = exceptions.unchecked();
+    if (unchecked !== undefined) io.stderr(`stateguard audit: ${unchecked}; none was applied, and each result one might have changed says so\n`);
     if (written !== undefined) io.stderr(`PolicyReports: ${written.created} created, ${written.updated} updated, ${written.unchanged} unchanged, ${written.deleted} deleted\n`);
     return exitCode(report, flags.failOn);
   } finally {

@@ -1,7 +1,9 @@
 /**
  * A watched cache of StatefulSetPolicyExceptions (stateguard.io/v1alpha1) for the webhook and both audits: admission
- * reads memory only. Until the first list completes (or when the CRD is not installed, or listing is refused), every
- * evaluation is told the exceptions were not checked, and why: none is applied meanwhile, so nothing passes on it.
+ * reads memory only. Until the first list completes, or while listing fails (refused, unreachable), every evaluation
+ * is told the exceptions were not checked, and why: none is applied meanwhile, so nothing passes on it. Without the
+ * CRD (404) no exception can exist: none applies and nothing is said (the watch keeps retrying, so a CRD installed
+ * later is picked up).
  */
 import { EXCEPTION_API_VERSION, EXCEPTION_KIND, readException, type ExceptionReading, type ExceptionsInput, type JsonObject } from '../policy/index.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
@@ -19,6 +21,8 @@ export interface ExceptionCacheOptions extends WatchOptions {
 export interface ExceptionCache {
   /** The valid exceptions of a namespace, with `now` for their expiry; `unchecked` says why when not synced. */
   forNamespace(namespace: string, now?: number): ExceptionsInput;
+  /** Why exceptions cannot be checked now; undefined when synced, or when the CRD is not installed (none can exist). */
+  unchecked(): string | undefined;
   synced(): boolean;
   /** Why the last list or watch failed, until one succeeds. */
   failure(): WatchFailure | undefined;
@@ -49,14 +53,18 @@ export function startExceptionCache(kube: Kube, options: ExceptionCacheOptions):
     }
     return reading;
   };
+  const unchecked = (): string | undefined => {
+    if (kind.synced()) return undefined;
+    const failure = kind.failure();
+    if (failure?.status === 404) return undefined;
+    return `${EXCEPTION_KIND}s were not checked: ${failure === undefined ? 'the first list has not completed' : failure.message}`;
+  };
   kind.start();
   return {
     forNamespace(namespace, now = Date.now()) {
       if (!kind.synced()) {
-        const failure = kind.failure();
-        const why = failure === undefined ? 'the first list has not completed'
-          : failure.status === 404 ? `the ${EXCEPTION_RESOURCE}.stateguard.io CRD is not installed (${failure.message})` : failure.message;
-        return { items: [], now, unchecked: `${EXCEPTION_KIND}s were not checked: ${why}` };
+        const why = unchecked();
+        return why === undefined ? { items: [], now } : { items: [], now, unchecked: why };
       }
       const items = [];
       for (const object of kind.list(namespace)) {
@@ -65,6 +73,7 @@ export function startExceptionCache(kube: Kube, options: ExceptionCacheOptions):
       }
       return { items, now };
     },
+    unchecked,
     synced: () => kind.synced(),
     failure: () => kind.failure(),
     async settled(timeoutMs) {
