@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { exceptionsOfSources, readException } from '../../src/policy/index.ts';
 
 const valid = { apiVersion: 'stateguard.io/v1alpha1', kind: 'StatefulSetPolicyException', metadata: { name: 'legacy', namespace: 'shop' }, spec: { policies: [{ policy: 'storage-class-required' }], statefulSets: { names: ['web'] }, reason: 'OPS-7' } };
@@ -50,4 +53,15 @@ test('policy files: exceptions are read beside the policies, each invalid one wi
   const { exceptions, problems } = exceptionsOfSources([{ file: 'policies/extra.yaml', text }]);
   assert.deepEqual(exceptions.map((e) => `${e.namespace}/${e.name}`), ['shop/ok']);
   assert.deepEqual(problems, ["policies/extra.yaml:11: StatefulSetPolicyException bad: spec: must have required property 'reason'"]);
+});
+
+test('the README\'s example exception is valid', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const block = /```yaml\n( *)apiVersion: stateguard\.io\/v1alpha1\n *kind: StatefulSetPolicyException\n[\s\S]*?```/.exec(readme);
+  assert.ok(block, 'the README shows an exception');
+  const indent = block[1]!.length;
+  const text = block[0].split('\n').slice(1, -1).map((line) => line.slice(indent)).join('\n');
+  const reading = readException(parse(text));
+  assert.ok(reading.ok, JSON.stringify(reading));
+  assert.deepEqual(reading.exception.policies, [{ policy: 'storage-class-required' }, { policy: 'pod-security-baseline', checks: ['hostNamespaces'] }]);
 });
