@@ -7,16 +7,19 @@
  * - `error`: never denies. A rule that crashes fails open for that policy only, so one broken rule cannot block
  *   every StatefulSet in the cluster; it becomes a warning, and the webhook logs and counts it.
  * - `skip` because of an honoured exemption: the `exempted` audit annotation.
+ * - a StatefulSetPolicyException used (skip, or findings of some checks lifted): the `excepted` audit annotation;
+ *   an expired one, or exceptions that could not be checked: a warning (src/admission/exception-records.ts).
  * - `skip` for lack of cluster data (missing or refused), and `pass`: nothing.
  *
  * Audit annotation keys carry no `/`: the API server records each as `<webhook name>/<key>` and drops keys with
  * a second slash, so `exempted` from the webhook `validate.stateguard.io` reads `validate.stateguard.io/exempted`.
  */
 import type { PolicyResult } from '../policy/index.ts';
+import { exceptionRecords } from './exception-records.ts';
 import { MAX_DENIAL_LINES, MESSAGE_MAX_BYTES } from './limits.ts';
 import { auditValue, BoundedLines, denialLine, findingWarning, MAX_WARNINGS, warningLine } from './messages.ts';
 
-export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt';
+export type FindingAction = 'deny' | 'warn' | 'audit' | 'error' | 'exempt' | 'excepted';
 
 const EXEMPTED_ANNOTATION = 'exempted';
 
@@ -60,8 +63,13 @@ export function enforce(results: readonly PolicyResult[]): Enforcement {
         exempted.push(result.policy);
         exemptionReason = result.exemption?.reason ?? '';
         break;
+      case 'excepted':
+        break;
     }
   }
+  const excepted = exceptionRecords(results);
+  for (const warning of excepted.warnings) warnings.add(() => warning);
+  Object.assign(auditAnnotations, excepted.auditAnnotations);
   if (exempted.length > 0) auditAnnotations[EXEMPTED_ANNOTATION] = auditValue([`${exempted.join(',')}: ${exemptionReason}`]);
   return { denials: denials.lines(), warnings: warnings.lines(), auditAnnotations, findings };
 }
@@ -71,7 +79,7 @@ function findingAction(result: PolicyResult): FindingAction | undefined {
     case 'fail': return 'deny';
     case 'warn': return result.action === 'audit' ? 'audit' : 'warn';
     case 'error': return 'error';
-    case 'skip': return result.skip?.cause === 'exempted' ? 'exempt' : undefined;
+    case 'skip': return result.skip?.cause === 'exempted' ? 'exempt' : result.skip?.cause === 'excepted' ? 'excepted' : undefined;
     case 'pass': return undefined;
   }
 }

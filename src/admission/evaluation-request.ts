@@ -4,6 +4,7 @@ import type { AdmissionContext, TargetReview } from './types.ts';
 
 export function evaluationRequest(review: TargetReview, context: AdmissionContext): EvaluationRequest {
   const labels = review.namespace === undefined ? undefined : context.namespaceLabels?.(review.namespace);
+  const exceptions = review.namespace === undefined ? undefined : context.exceptions?.(review.namespace);
   return {
     object: review.object,
     operation: review.operation,
@@ -14,5 +15,6 @@ export function evaluationRequest(review: TargetReview, context: AdmissionContex
     ...(review.userInfo === undefined ? {} : { userInfo: review.userInfo }),
     ...(context.lookup === undefined ? {} : { lookup: context.lookup }),
     ...(context.exemptionGrant === undefined ? {} : { exemptionGrant: context.exemptionGrant }),
+    ...(exceptions === undefined ? {} : { exceptions }),
   };
 }

@@ -3,6 +3,7 @@ export * from './types.ts';
 export { admit, admitParsed, type Admission } from './admit.ts';
 export { parseReview, type ParsedReview } from './parse-review.ts';
 export { enforce, type Enforcement, type FindingAction } from './enforce.ts';
+export { EXCEPTED_ANNOTATION, exceptionUses } from './exception-records.ts';
 export type { AdmissionOutcome, Decision } from './outcome.ts';
 export { problem, type Problem, type ProblemCode } from './problems.ts';
 export { MAX_WARNINGS, WARNING_MAX_CHARS } from './messages.ts';

@@ -1,5 +1,5 @@
 /** AdmissionReview `admission.k8s.io/v1`: the subset stateguard reads and writes. */
-import type { ActionSettings, ExemptionGrant, JsonObject, LookupContext, Operation, PolicySet, Target, UserInfo } from '../policy/index.ts';
+import type { ActionSettings, ExceptionsInput, ExemptionGrant, JsonObject, LookupContext, Operation, PolicySet, Target, UserInfo } from '../policy/index.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 export const ADMISSION_KIND = 'AdmissionReview';
@@ -64,6 +64,8 @@ export interface AdmissionContext {
   /** Labels of a namespace (from a watched cache, never a call per request); undefined when not known. */
   readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
   readonly lookup?: LookupContext;
+  /** StatefulSetPolicyExceptions of a namespace (a watched cache); absent: no cluster, so none. */
+  readonly exceptions?: (namespace: string) => ExceptionsInput;
   /**
    * Asks the cluster who may exempt which policy (SubjectAccessReviews): I/O, so the webhook calls it before the
    * decision, and only for objects that claim an exemption. Absent (no cluster): no exemption is honoured.

@@ -3,7 +3,7 @@
  * been through the mutating webhook already), with the lookup data and namespace labels known at the time.
  */
 import type { StatefulSetRef } from '../cluster/policy-report-body.ts';
-import { evaluate, isValidating, unevaluable, type ActionSettings, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
+import { evaluate, isValidating, unevaluable, type ActionSettings, type ExceptionsInput, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
 import type { ReviewItem } from '../report/model.ts';
 
 export interface AuditPolicies {
@@ -15,6 +15,8 @@ export interface AuditPolicies {
 export interface ClusterView {
   readonly lookup?: LookupContext;
   readonly namespaceLabels?: (namespace: string) => Readonly<Record<string, string>> | undefined;
+  /** StatefulSetPolicyExceptions of a namespace (src/cluster/exception-cache.ts). */
+  readonly exceptions?: (namespace: string) => ExceptionsInput;
 }
 
 export interface AuditedStatefulSet {
@@ -28,6 +30,7 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
   // Items of a LIST carry no apiVersion and kind; admission requests do.
   const object = { apiVersion: 'apps/v1', kind: 'StatefulSet', ...stored };
   const labels = view.namespaceLabels?.(ref.namespace);
+  const exceptions = view.exceptions?.(ref.namespace);
   const refused = unevaluable({ object });
   const evaluation = refused !== undefined ? notEvaluated(policies.set, refused.message) : evaluate(policies.set, {
     object,
@@ -35,6 +38,7 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
     namespace: ref.namespace,
     ...(labels === undefined ? {} : { namespaceLabels: labels }),
     ...(view.lookup === undefined ? {} : { lookup: view.lookup }),
+    ...(exceptions === undefined ? {} : { exceptions }),
   }, { actions: policies.actions, surface: 'audit' });
   return {
     ref,

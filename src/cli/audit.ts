@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { scanCluster } from '../audit/scan.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { chooseReportApi, noReportApiMessage, servedReportVersions, type ReportApi } from '../cluster/policy-report-api.ts';
+import { startExceptionCache } from '../cluster/exception-cache.ts';
 import { startLookupCache, type LookupKind, type SyncState } from '../cluster/lookup-cache.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
@@ -29,12 +30,14 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
   const reportApi = flags.writeReports ? await writableReportApi(kube) : undefined;
   // For one namespace, its own lists: what a namespaced Role allows (cluster-scoped kinds are tried all the same).
   const cache = startLookupCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
+  const exceptions = startExceptionCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
   try {
-    const lookups = await cache.waitForSync(LOOKUP_SYNC_MS);
+    const [lookups] = await Promise.all([cache.waitForSync(LOOKUP_SYNC_MS), exceptions.settled(LOOKUP_SYNC_MS)]);
+    const now = Date.now();
     const progress = (scanned: number): void => { io.stderr(`\r\u001b[Kscanned ${scanned} StatefulSets`); };
     const { report, written } = await scanCluster(kube, {
       policies: { set, actions: actionSettings(config) },
-      view: cache,
+      view: { lookup: cache.lookup, namespaceLabels: (namespace) => cache.namespaceLabels(namespace), exceptions: (namespace) => exceptions.forNamespace(namespace, now) },
       ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
       ...(options.progress ? { onProgress: progress } : {}),
       ...(reportApi === undefined ? {} : { reports: { deleteWhenClean: config.cluster.reportsDeleteWhenClean, api: reportApi } }),
@@ -42,10 +45,12 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
     if (options.progress) io.stderr('\r\u001b[K');
     io.stdout(flags.output === 'markdown' ? formatMarkdown(report, `stateguard audit of ${kube.server}`) : formatOutput(report, flags.output, { color: options.color }, set, version));
     io.stderr(missingLookups(lookups));
+    const unchecked = exceptions.unchecked();
+    if (unchecked !== undefined) io.stderr(`stateguard audit: ${unchecked}; none was applied, and each result one might have changed says so\n`);
     if (written !== undefined) io.stderr(`PolicyReports: ${written.created} created, ${written.updated} updated, ${written.unchanged} unchanged, ${written.deleted} deleted\n`);
     return exitCode(report, flags.failOn);
   } finally {
-    await cache.stop();
+    await Promise.all([cache.stop(), exceptions.stop()]);
   }
 }
 

@@ -12,6 +12,7 @@ import { startBackgroundAudit } from '../audit/background.ts';
 import { startCertificateManager } from '../cluster/certificates.ts';
 import { describeFailure } from '../cluster/cluster-error.ts';
 import { createEventRecorder } from '../cluster/events.ts';
+import { startExceptionCache } from '../cluster/exception-cache.ts';
 import { createExemptionAuthoriser } from '../cluster/exemption-authoriser.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { chooseReportApi, noReportApiMessage, servedReportVersions } from '../cluster/policy-report-api.ts';
@@ -56,6 +57,8 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
   const parts = createLifecycle({ what: 'cluster features', log: logger, describe: describeFailure });
   const lookups = await parts.start('the lookup caches', () => startLookupCache(kube, { log: log('lookups') }), (caches) => caches.stop());
   const sync = await parts.start('the sync gate', () => syncGate(lookups, cluster, log('lookups')), (gate) => gate.stop());
+  const exceptions = await parts.start('the exception cache', () => startExceptionCache(kube, { log: log('exceptions') }), (cache) => cache.stop());
+  const exceptionsOf = (namespace: string) => exceptions.forNamespace(namespace);
   const leader = await parts.start('the leader election', () => startLeaderElection(kube, {
     namespace: cluster.namespace, name: cluster.leaseName, identity,
     leaseDurationSeconds: cluster.leaseDurationSeconds, renewIntervalSeconds: cluster.leaseRenewSeconds, log: log('leader'),
@@ -70,11 +73,14 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
   let policies = auditPolicies(initial);
   if (reportApi === undefined) log('audit').warn(`background audit off: ${noReportApiMessage(kube.server, servedReports)}`);
   const audit = reportApi === undefined ? undefined : await parts.start('the background audit', () => startBackgroundAudit(kube, {
-    policies: () => policies, view: lookups, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
+    policies: () => policies, view: { lookup: lookups.lookup, namespaceLabels: (namespace) => lookups.namespaceLabels(namespace), exceptions: exceptionsOf }, leader, intervalMs: cluster.auditIntervalSeconds * 1000, deleteWhenClean: cluster.reportsDeleteWhenClean, reportApi, log: log('audit'),
     ...(cluster.events.enabled ? { events: createEventRecorder(kube, { instance: identity, maxPerMinute: cluster.events.maxPerMinute, log: log('events') }) } : {}),
   }), (background) => background.stop());
 
-  const features = ['lookups', 'policy-resources', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
+  // A changed exception changes verdicts: the reports follow it without waiting for the next interval.
+  exceptions.onChange(() => audit?.rescan().catch((error: unknown) => logger.warn({ [LOG_KEYS.err]: describeFailure(error) }, 'background rescan after an exception changed failed')));
+
+  const features = ['lookups', 'exceptions', 'policy-resources', 'leader-election', ...(certificates === undefined ? [] : ['certificates']), ...(audit === undefined ? [] : ['background-audit']), ...(audit !== undefined && cluster.events.enabled ? ['events'] : [])];
   return {
     server: {
       lookups: {
@@ -82,10 +88,12 @@ export async function startClusterFeatures(initial: Settings, logger: Logger, ac
         namespaceLabels: (namespace) => lookups.namespaceLabels(namespace),
         // Asked only when config honours exemption annotations and an object claims one (webhook/exemption-grant.ts).
         authoriseExemptions: createExemptionAuthoriser(kube, { log: log('exemptions') }),
+        exceptions: exceptionsOf,
       },
       ...(relay === undefined ? {} : { certificates: relay }),
-      // Not ready before the StatefulSetPolicy resources are in force (bounded like the lookups).
-      ready: () => sync.ready() && (policyResources.settled() || !sync.waits()),
+      // Not ready before the StatefulSetPolicy resources are in force (bounded like the lookups), nor before the
+      // exceptions are listed or failed once (not installed, refused: their absence is then said per request).
+      ready: () => sync.ready() && (policyResources.settled() || !sync.waits()) && (exceptions.synced() || exceptions.failure() !== undefined),
       clusterStatus: {
         leader: () => leader.isLeader(),
         cachesSynced: () => {

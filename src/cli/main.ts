@@ -5,7 +5,7 @@ import './node-version.ts';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { actionSettings, buildConfig, envConfig, readConfigFile, type Config, type ConfigInput } from '../config/config.ts';
-import { BUILTIN_POLICY_DIR, loadPolicySet } from '../config/read-policies.ts';
+import { BUILTIN_POLICY_DIR, loadExceptions, loadPolicySet } from '../config/read-policies.ts';
 import { useColor } from '../config/terminal.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { FAIL_ON, type FailOn } from '../report/model.ts';
@@ -82,7 +82,7 @@ export function buildProgram(): Command {
     .option('--cluster-data <path>', 'cluster data for the LOOKUP policies (kubectl get … -o yaml: Services, PodDisruptionBudgets, StorageClasses, LimitRanges, Namespaces); repeatable', (path: string, all: string[] = []) => [...all, path])
     .action((paths: string[], flags: PolicyFlags & { output: OutputFormat; diff: boolean; fix: boolean; failOn: FailOn; clusterData?: string[] }) => {
       const { config, set } = loadSettings(flags);
-      process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout), clusterData: flags.clusterData ?? [] }, io, VERSION);
+      process.exitCode = review(paths, set, actionSettings(config), { output: flags.output, diff: flags.diff, fix: flags.fix, failOn: flags.failOn, color: useColor(process.stdout), clusterData: flags.clusterData ?? [], exceptions: loadExceptions(config.policyDirs) }, io, VERSION);
     });
 
   withAuditOptions(withPolicyOptions(program.command('audit')))

@@ -3,7 +3,7 @@
  * evaluated as they are read; text output is written as it goes, the other formats keep only the evaluated items.
  */
 import { writeFileSync } from 'node:fs';
-import { evaluate, type PolicySet, type ActionSettings } from '../policy/index.ts';
+import { EXCEPTION_KIND, evaluate, readException, type ActionSettings, type ExceptionsInput, type PolicyException, type PolicySet } from '../policy/index.ts';
 import { addItem, emptyTotals, exitCodeOf, type FailOn, type InputProblem, type ReviewItem } from '../report/model.ts';
 import { formatTextItem, formatTextProblem, formatTextSummary } from '../report/text.ts';
 import { terminalSafe } from '../report/terminal-safe.ts';
@@ -22,6 +22,8 @@ export interface ReviewOptions {
   readonly color: boolean;
   /** `--cluster-data` files and directories: LOOKUP data beside what the reviewed inputs carry. */
   readonly clusterData?: readonly string[];
+  /** StatefulSetPolicyExceptions of the `--policies` directories; those in the reviewed inputs are added. */
+  readonly exceptions?: readonly PolicyException[];
 }
 
 export interface CommandIo {
@@ -46,12 +48,14 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
     else problems.push(problem);
   };
   const stdin = onceStdin(io.stdin);
-  const lookups = collectLookups(paths, options.clusterData ?? [], stdin, onProblem);
+  const exceptions: PolicyException[] = [...(options.exceptions ?? [])];
+  const lookups = collectLookups(paths, options.clusterData ?? [], stdin, onProblem, exceptions);
+  const excepting: ExceptionsInput = { items: exceptions, now: Date.now() };
   for (const event of readManifestStream(paths, stdin, { keepDocuments: options.fix })) {
     if (event.kind === 'problem') onProblem(event.problem);
     else if (event.kind === 'skipped') tally.skipped[event.objectKind] = (tally.skipped[event.objectKind] ?? 0) + 1;
     else if (event.kind === 'manifest') {
-      const item = evaluateManifest(event.manifest, set, actions, lookups, onProblem);
+      const item = evaluateManifest(event.manifest, set, actions, lookups, excepting, onProblem);
       if (options.fix) pending.push({ manifest: event.manifest, item });
       if (item === undefined) continue;
       addItem(tally, item);
@@ -87,7 +91,7 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
 }
 
 /** Inputs without such a `kind` are not parsed in the first pass (most have only StatefulSets). */
-const MENTIONS_LOOKUP_KIND = new RegExp(`kind["']?\\s*:\\s*["']?(${Object.keys(LOOKUP_KINDS).join('|')})\\b`);
+const MENTIONS_LOOKUP_KIND = new RegExp(`kind["']?\\s*:\\s*["']?(${[...Object.keys(LOOKUP_KINDS), EXCEPTION_KIND].join('|')})\\b`);
 
 /** Stdin is read once (the first pass collects its lookup objects, the second reviews it). */
 function onceStdin(read: StdinReader): StdinReader {
@@ -95,8 +99,11 @@ function onceStdin(read: StdinReader): StdinReader {
   return (maxBytes) => (result ??= read(maxBytes));
 }
 
-/** First pass: the LOOKUP objects of --cluster-data and of the reviewed inputs (their problems are reported later). */
-function collectLookups(paths: readonly string[], clusterData: readonly string[], stdin: StdinReader, onProblem: (problem: InputProblem) => void): ReviewLookups {
+/**
+ * First pass: the LOOKUP objects of --cluster-data and of the reviewed inputs (their problems are reported later),
+ * and the StatefulSetPolicyExceptions of the reviewed inputs (an invalid one is a problem, reported now).
+ */
+function collectLookups(paths: readonly string[], clusterData: readonly string[], stdin: StdinReader, onProblem: (problem: InputProblem) => void, exceptions: PolicyException[]): ReviewLookups {
   const lookups = new ReviewLookups();
   for (const path of clusterData) {
     if (path === '-') {
@@ -109,17 +116,24 @@ function collectLookups(paths: readonly string[], clusterData: readonly string[]
     }
   }
   for (const event of readManifestStream(paths, stdin, { keepDocuments: false, mentions: MENTIONS_LOOKUP_KIND })) {
-    if (event.kind === 'skipped') lookups.add(event.object, event.file, 'review');
+    if (event.kind !== 'skipped') continue;
+    if (event.objectKind !== EXCEPTION_KIND) {
+      lookups.add(event.object, event.file, 'review');
+      continue;
+    }
+    const reading = readException(event.object);
+    if (reading.ok) exceptions.push(reading.exception);
+    else for (const problem of reading.problems) onProblem({ file: event.file, line: event.line, message: `${EXCEPTION_KIND}: ${problem}` });
   }
   return lookups;
 }
 
-function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, lookups: ReviewLookups, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
+function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, lookups: ReviewLookups, exceptions: ExceptionsInput, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
   const metadata = (manifest.object['metadata'] ?? {}) as Record<string, unknown>;
   const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
   try {
-    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file) }, { actions, surface: 'review' }) };
+    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file), exceptions }, { actions, surface: 'review' }) };
   } catch (error) {
     onProblem({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
     return undefined;

@@ -77,6 +77,9 @@ export function desiredReport(statefulSet: StatefulSetRef, evaluation: Evaluatio
 function reportResult(result: PolicyResult): JsonObject {
   const checks = [...new Set(result.violations.flatMap((v) => (v.checkId === undefined ? [] : [v.checkId])))];
   const fixes = [...new Set(result.violations.map((v) => v.fix))];
+  // StatefulSetPolicyExceptions used (`namespace/name`, with the lifted check ids) and expired ones, by name.
+  const excepted = (result.exceptions?.applied ?? []).map((e) => `${e.namespace}/${e.name}${e.checks === undefined ? '' : `[${e.checks.join(',')}]`}`);
+  const expired = (result.exceptions?.expired ?? []).map((e) => `${e.namespace}/${e.name} (expired ${e.expiresAt})`);
   return {
     source: 'stateguard',
     policy: result.policy,
@@ -92,6 +95,9 @@ function reportResult(result: PolicyResult): JsonObject {
       ...(result.skip === undefined ? {} : { [SKIP_PROPERTY]: result.skip.cause }),
       ...(fixes.length > 0 ? { fix: truncate(fixes.join('\n')) } : {}),
       ...(checks.length > 0 ? { checks: truncate(checks.join(',')) } : {}),
+      ...(excepted.length > 0 ? { exceptions: truncate(excepted.join('; ')) } : {}),
+      ...(expired.length > 0 ? { expiredExceptions: truncate(expired.join('; ')) } : {}),
+      ...(result.exceptions?.unchecked === undefined ? {} : { exceptionsUnchecked: truncate(result.exceptions.unchecked) }),
     },
   };
 }

@@ -10,13 +10,15 @@ export const LOG_KEYS = {
   user: 'user',
   dryRun: 'dry_run',
   decision: 'decision',
-  /** Policy id → deny | warn | audit | error | exempt. */
+  /** Policy id → deny | warn | audit | error | exempt | excepted. */
   findings: 'findings',
   /** Mutators whose defaults are in the patch. */
   mutated: 'mutated',
   /** The limit a request was refused for without evaluation: depth | items | values | patch (src/admission/limits.ts). */
   refused: 'refused',
   exempted: 'exempted',
+  /** Each StatefulSetPolicyException used, as `policy: namespace/name` (src/admission/exception-records.ts). */
+  excepted: 'excepted',
   durationMs: 'duration_ms',
   /** Problem code of a bad request (src/admission/problems.ts). */
   problem: 'problem',

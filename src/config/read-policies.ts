@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compilePolicies, configurePolicies, StateguardError, type PolicySet, type PolicySettings, type PolicySource } from '../policy/index.ts';
+import { compilePolicies, configurePolicies, exceptionsOfSources, StateguardError, type PolicyException, type PolicySet, type PolicySettings, type PolicySource } from '../policy/index.ts';
 
 export const BUILTIN_POLICY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../policies');
 
@@ -40,4 +40,14 @@ export function readPolicySources(directory: string): PolicySource[] {
 export function loadPolicySet(directories: readonly string[], builtin = true, settings: Readonly<Record<string, PolicySettings>> = {}): PolicySet {
   const dirs = builtin ? [BUILTIN_POLICY_DIR, ...directories] : [...directories];
   return configurePolicies(compilePolicies(dirs.flatMap((dir) => readPolicySources(dir))), settings);
+}
+
+/**
+ * The StatefulSetPolicyExceptions in the extra policy directories (beside the policies, as one would `kubectl apply`
+ * them); ERR_POLICY_INVALID naming file:line and field of each invalid one.
+ */
+export function loadExceptions(directories: readonly string[]): PolicyException[] {
+  const { exceptions, problems } = exceptionsOfSources(directories.flatMap((dir) => readPolicySources(dir)));
+  if (problems.length > 0) throw new StateguardError('ERR_POLICY_INVALID', `invalid StatefulSetPolicyException (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { details: problems });
+  return exceptions;
 }

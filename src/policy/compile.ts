@@ -4,6 +4,7 @@ import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { CATEGORY_ANNOTATION } from './annotations.ts';
 import { CHECKS } from './checks/index.ts';
 import { StateguardError } from './errors.ts';
+import { isExceptionDocument } from './exception-types.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { parsePath, pointerTokens } from './paths.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
@@ -56,6 +57,8 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
         continue;
       }
       const raw: unknown = document.toJS();
+      // Exceptions may sit beside the policies, as one would `kubectl apply` them: read by exception-documents.ts.
+      if (isExceptionDocument(raw)) continue;
       const name = policyName(raw);
       const stranger = foreignKind(raw);
       if (stranger !== undefined) {

@@ -2,6 +2,7 @@
 import { DEFAULT_ACTION_SETTINGS, exemptionRefusal, readExemption, refusalText, resolveAction, type Exemption } from './actions.ts';
 import type { CheckContext } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
+import { applyExceptions } from './exceptions.ts';
 import type { PolicySet } from './compile.ts';
 import { StateguardError } from './errors.ts';
 import { assertEvaluable, MAX_VIOLATIONS_PER_POLICY } from './limits.ts';
@@ -85,7 +86,8 @@ export function evaluate(set: PolicySet, request: EvaluationRequest, options: Ev
     const scope = scopeFor(policy);
     results.push(scope?.applies === true && scope.unchecked.length > 0 ? { ...result, scope: { unchecked: scope.unchecked } } : result);
   }
-  return { target, results, patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
+  // StatefulSetPolicyExceptions act here and nowhere else (src/policy/exceptions.ts).
+  return { target, results: applyExceptions(results, request.exceptions, target, object, namespace), patch: mutation.patch, mutators: mutation.acted, mutated: mutation.draft };
 }
 
 /** The policies for a target and operation, worked out once per compiled set (every request asks the same question). */

@@ -18,3 +18,6 @@ export { SCOPE_SCHEMA } from './policy-schema.ts';
 export { globMatches, scopeOf, type ScopeFacts, type ScopeVerdict } from './match.ts';
 export { runCases, type CaseOutcome, type ExpectedViolation, type PolicyCase } from './cases.ts';
 export { createResourceResolver, policyDocumentOf, POLICY_RESOURCE, RESOURCE_REASONS, resourceProblems, type ResolvedResources, type ResourceReason, type ResourceResolver, type ResourceStatus } from './policy-resources.ts';
+export * from './exception-types.ts';
+export { exceptionsOfSources, readException, type ExceptionReading } from './exception-documents.ts';
+export { EXCEPTION_SPEC_SCHEMA, strictly } from './exception-schema.ts';

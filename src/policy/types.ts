@@ -1,4 +1,5 @@
 /** The vocabulary of the engine: policies, evaluation requests and results. */
+import type { ExceptionRef, ExceptionsInput, ExceptionTrace } from './exception-types.ts';
 
 export const ACTIONS = ['deny', 'warn', 'audit', 'off'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -158,6 +159,8 @@ export interface EvaluationRequest {
   readonly lookup?: LookupContext;
   /** Who may exempt what, when an authoriser was asked; absent: nobody could be asked (offline, audit). */
   readonly exemptionGrant?: ExemptionGrant;
+  /** StatefulSetPolicyExceptions known to the surface (src/policy/exceptions.ts); absent: none. */
+  readonly exceptions?: ExceptionsInput;
 }
 
 /**
@@ -195,17 +198,20 @@ export interface Violation {
 /**
  * Why a policy was not judged (result `skip`), for the layers that react to it (admission, reports, exit codes):
  * - `exempted`: an honoured exemption annotation (the claim is in `exemption`);
+ * - `excepted`: a StatefulSetPolicyException covers it (named in `exception`; all of them in PolicyResult.exceptions);
  * - `no-cluster-data`: a LOOKUP policy without the data it reads (offline, or the cache has not synced);
  * - `lookup-forbidden`: a LOOKUP policy whose data the API server refused to list: never a pass;
  * - `not-configured`: an enabled policy whose params give it nothing to check (e.g. no list of allowed classes).
  */
-export const SKIP_CAUSES = ['exempted', 'no-cluster-data', 'lookup-forbidden', 'not-configured'] as const;
+export const SKIP_CAUSES = ['exempted', 'excepted', 'no-cluster-data', 'lookup-forbidden', 'not-configured'] as const;
 export type SkipCause = (typeof SKIP_CAUSES)[number];
 
 export interface Skip {
   readonly cause: SkipCause;
   /** For `no-cluster-data` and `lookup-forbidden`: the data that was missing or refused. */
   readonly lookup?: LookupData;
+  /** For `excepted`: the exception that lifted the policy. */
+  readonly exception?: ExceptionRef;
 }
 
 /**
@@ -240,6 +246,8 @@ export interface PolicyResult {
   readonly skip?: Skip;
   /** Present when the object asks to exempt this policy, honoured (skip) or not (judged as usual). */
   readonly exemption?: ExemptionClaim;
+  /** StatefulSetPolicyExceptions that changed this result, expired ones that would have, or that none could be checked. */
+  readonly exceptions?: ExceptionTrace;
   /**
    * Present when the policy has match/exclude criteria whose data was missing (subjects offline, namespace labels
    * not known): it was evaluated as if it applies, and these parts were not checked.

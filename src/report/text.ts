@@ -56,10 +56,11 @@ export function formatTextItem(item: ReviewItem, color: boolean, shown: { readon
     }
     // A claimed exemption that was not honoured: say why (offline, nobody can verify who may exempt).
     if (result.exemption?.honoured === false && result.violations.length > 0) out.push(`      ${paint('dim', safe(result.reason ?? ''))}`);
+    for (const note of exceptionNotes(result)) out.push(`      ${paint('dim', safe(note))}`);
     const omitted = result.omittedViolations ?? 0;
     if (omitted > 0) out.push(`  ${paint(colour, `${MARK[result.result]} ${safe(result.policy)}`)} … and ${omitted} more violation${omitted === 1 ? '' : 's'} (only the first ${result.violations.length} are listed)`);
   }
-  const exempted = results.filter((r) => r.skip?.cause === 'exempted');
+  const exempted = results.filter((r) => r.skip?.cause === 'exempted' || r.skip?.cause === 'excepted');
   for (const result of exempted) out.push(`  ${MARK.skip} ${safe(result.policy)} ${paint('dim', safe(result.reason ?? ''))}`);
   const unscoped = results.filter((r) => r.scope !== undefined);
   if (unscoped.length > 0) out.push(paint('dim', `  ~ ${safe(unscoped.map((r) => `${r.policy} (${r.scope?.unchecked.join(', ')})`).join(', '))}: evaluated as if in scope; those match/exclude parts were not checked (unknown here)`));
@@ -97,4 +98,15 @@ export function formatTextSummary(t: ReviewTotals, audit = false): string {
     `${t.problems} ${audit ? 'cluster' : 'input'} error${t.problems === 1 ? '' : 's'}`,
   ];
   return parts.join('; ') + '\n';
+}
+
+/** For a judged result: the StatefulSetPolicyExceptions that lifted some of its checks, expired ones, or that none could be read. */
+function exceptionNotes(result: PolicyResult): string[] {
+  const trace = result.exceptions;
+  if (trace === undefined) return [];
+  return [
+    ...(trace.applied ?? []).map((e) => `checks ${(e.checks ?? []).join(', ')} excepted by StatefulSetPolicyException ${e.namespace}/${e.name}`),
+    ...(trace.expired ?? []).map((e) => `StatefulSetPolicyException ${e.namespace}/${e.name} expired at ${e.expiresAt}: not applied`),
+    ...(trace.unchecked === undefined ? [] : [trace.unchecked]),
+  ];
 }

@@ -1,5 +1,5 @@
 /** The one info line each admission request ends in: who did what to which object, and what stateguard decided. */
-import type { AdmissionOutcome } from '../admission/index.ts';
+import { exceptionUses, type AdmissionOutcome } from '../admission/index.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 
 export const DECISION_MESSAGE = 'admission decision';
@@ -7,6 +7,7 @@ export const DECISION_MESSAGE = 'admission decision';
 export function decisionRecord(outcome: AdmissionOutcome, durationMs: number): Record<string, unknown> {
   const { review } = outcome;
   const exempted = outcome.results.filter((r) => r.skip?.cause === 'exempted').map((r) => r.policy);
+  const excepted = exceptionUses(outcome.results);
   return {
     [LOG_KEYS.uid]: review.uid,
     [LOG_KEYS.object]: `${review.namespace ?? ''}/${review.name ?? ''}`,
@@ -20,6 +21,7 @@ export function decisionRecord(outcome: AdmissionOutcome, durationMs: number): R
     ...(outcome.refused === undefined ? {} : { [LOG_KEYS.refused]: outcome.refused }),
     // Each honoured exemption, by policy id (the findings say `exempt` too; this is the list to search for).
     ...(exempted.length === 0 ? {} : { [LOG_KEYS.exempted]: exempted }),
+    ...(excepted.length === 0 ? {} : { [LOG_KEYS.excepted]: excepted }),
     [LOG_KEYS.durationMs]: Math.round(durationMs * 100) / 100,
   };
 }

@@ -100,6 +100,12 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
     labelNames: ['policy'] as const,
     registers: [registry],
   });
+  const exceptionsApplied = new Counter({
+    name: 'stateguard_exceptions_applied_total',
+    help: 'StatefulSetPolicyExceptions used at admission (a result skipped, or some Pod Security findings lifted), by policy and exception (namespace/name)',
+    labelNames: ['policy', 'exception'] as const,
+    registers: [registry],
+  });
   const expiries = new Map<string, Date>();
   new Gauge({
     name: 'stateguard_certificate_expiry_seconds',
@@ -128,6 +134,7 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
       for (const result of outcome.results) {
         countPolicyResult(result.policy, result.result, result.action);
         if (result.skip?.cause === 'exempted') exemptions.inc({ policy: result.policy });
+        for (const applied of result.exceptions?.applied ?? []) exceptionsApplied.inc({ policy: result.policy, exception: `${applied.namespace}/${applied.name}` });
       }
     },
     observeRejected(webhook, decision, seconds) {

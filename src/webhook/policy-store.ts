@@ -15,7 +15,7 @@ export interface Settings {
 }
 
 /** What the server knows of the cluster; offline: nothing. */
-export type Lookups = Pick<AdmissionContext, 'namespaceLabels' | 'lookup' | 'authoriseExemptions'>;
+export type Lookups = Pick<AdmissionContext, 'namespaceLabels' | 'lookup' | 'authoriseExemptions' | 'exceptions'>;
 
 export type ReloadResult =
   | { readonly ok: true; readonly policies: number; readonly changes: ReloadChanges }

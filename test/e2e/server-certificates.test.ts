@@ -124,7 +124,7 @@ test('on an empty cluster the server creates its certificate, sets both caBundle
   stateguard = await start();
   const serving = (await stateguard.logs()).find((line) => line.msg === 'stateguard serving');
   assert.equal(serving?.['tls'], 'self-managed');
-  assert.deepEqual((serving?.['cluster'] as { features: string[] }).features, ['lookups', 'policy-resources', 'leader-election', 'certificates', 'background-audit', 'events']);
+  assert.deepEqual((serving?.['cluster'] as { features: string[] }).features, ['lookups', 'exceptions', 'policy-resources', 'leader-election', 'certificates', 'background-audit', 'events']);
 
   const bundle = await eventually('a caBundle in both webhook configurations', webhookBundle);
   const data = await secretData();

@@ -63,7 +63,7 @@ async function pdbReads(): Promise<number> {
 test('the start-up summary names the cluster features, and the lookup caches say when they synced', async () => {
   const lines = await server().logs();
   const summary = lines.find((line) => line.msg === 'stateguard serving')?.['cluster'] as { features: string[]; api: string; reason: string };
-  assert.deepEqual(summary.features, ['lookups', 'policy-resources', 'leader-election', 'certificates', 'background-audit', 'events']);
+  assert.deepEqual(summary.features, ['lookups', 'exceptions', 'policy-resources', 'leader-election', 'certificates', 'background-audit', 'events']);
   assert.equal(summary.api, cluster.server);
   assert.match(summary.reason, /--kubeconfig/);
   assert.ok(lines.some((line) => line.msg === 'lookup caches synced'), 'the caches synced');
