@@ -51,11 +51,11 @@ for (const [name, values] of Object.entries(VALUE_SETS)) {
   });
 }
 
-test('the default install enforces: actionCeiling deny, failurePolicy Fail, no CRD, no Prometheus Operator objects', () => {
+test('the default install enforces: actionCeiling deny, failurePolicy Fail, no shared CRD (only stateguard.io ones), no Prometheus Operator objects', () => {
   const objects = helmTemplate();
   assert.equal(config(objects).actionCeiling, 'deny');
   for (const hook of hooks(objects)) assert.equal(hook.failurePolicy, 'Fail');
-  assert.deepEqual(objects.filter((o) => ['CustomResourceDefinition', 'ServiceMonitor', 'PrometheusRule', 'Certificate', 'Issuer'].includes(o.kind)).map((o) => o.kind), []);
+  assert.deepEqual(objects.filter((o) => ['ServiceMonitor', 'PrometheusRule', 'Certificate', 'Issuer'].includes(o.kind) || (o.kind === 'CustomResourceDefinition' && !o.metadata.name.endsWith('.stateguard.io'))).map((o) => o.kind), []);
   assert.equal(container(objects).image, 'ghcr.io/stateguard/stateguard:0.1.0');
 });
 
