@@ -10,7 +10,7 @@
  * test/webhook/writes-decision-lines-as-pino-does.test.ts compares the two for every decision shape.
  */
 import { pino, type Logger } from 'pino';
-import type { AdmissionOutcome } from '../admission/index.ts';
+import { exceptionUses, type AdmissionOutcome } from '../admission/index.ts';
 import { LOG_KEYS } from '../config/log-keys.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
 
@@ -59,7 +59,7 @@ function noneForDecisionKeys(byKey: unknown): boolean {
 }
 
 /** The keys of the decision record (decision-record.ts). */
-const DECISION_KEYS: ReadonlySet<string> = new Set(['uid', 'object', 'kind', 'operation', 'user', 'dryRun', 'decision', 'findings', 'mutated', 'refused', 'exempted', 'durationMs'].map((key) => LOG_KEYS[key as keyof typeof LOG_KEYS]));
+const DECISION_KEYS: ReadonlySet<string> = new Set(['uid', 'object', 'kind', 'operation', 'user', 'dryRun', 'decision', 'findings', 'mutated', 'refused', 'exempted', 'excepted', 'durationMs'].map((key) => LOG_KEYS[key as keyof typeof LOG_KEYS]));
 
 /** The record's fields in decisionRecord's order, each as pino serializes it (a field that is undefined is left out). */
 function decisionFields(outcome: AdmissionOutcome, durationMs: number): string {
@@ -78,6 +78,8 @@ function decisionFields(outcome: AdmissionOutcome, durationMs: number): string {
   let exempted: string[] | undefined;
   for (const result of outcome.results) if (result.skip?.cause === 'exempted') (exempted ??= []).push(result.policy);
   if (exempted !== undefined) line += `,"${LOG_KEYS.exempted}":${JSON.stringify(exempted)}`;
+  const excepted = exceptionUses(outcome.results);
+  if (excepted.length > 0) line += `,"${LOG_KEYS.excepted}":${JSON.stringify(excepted)}`;
   const rounded = Math.round(durationMs * 100) / 100;
   return `${line},"${LOG_KEYS.durationMs}":${Number.isFinite(rounded) ? String(rounded) : 'null'}`;
 }

@@ -67,6 +67,12 @@ export function outcomeShapes(): AdmissionOutcome[] {
   if (base !== undefined) {
     const exempted = base.results.slice(0, 2).map((result) => ({ ...result, result: 'skip' as const, skip: { cause: 'exempted' as const } }));
     outcomes.push({ ...base, results: [...exempted, ...base.results.slice(2)], findings: { ...base.findings, [exempted[0]?.policy ?? 'x']: 'exempt' } });
+    // A StatefulSetPolicyException used (the decision line lists it as `excepted`), one of them for some checks only.
+    const excepted = base.results.slice(0, 2).map((result, i) => ({
+      ...result, result: 'skip' as const, skip: { cause: 'excepted' as const, exception: { namespace: 'shop', name: `legacy-"${i}"` } },
+      exceptions: { applied: [{ namespace: 'shop', name: `legacy-"${i}"`, reason: 'OPS-7', ...(i === 1 ? { checks: ['hostNamespaces'] } : {}) }] },
+    }));
+    outcomes.push({ ...base, results: [...excepted, ...base.results.slice(2)], findings: { ...base.findings, [excepted[0]?.policy ?? 'x']: 'excepted' } });
   }
   return outcomes;
 }
