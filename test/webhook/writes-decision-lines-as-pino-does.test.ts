@@ -30,6 +30,7 @@ for (const format of ['pino', 'iso'] as const) {
   assert.equal(ours.lines.length, outcomes.length);
   assert.deepEqual(ours.lines.map(timeless), theirs.lines.map(timeless));
   assert.ok(ours.lines.some((line) => line.includes('"exempted":[')), 'an exemption is among the shapes');
+  assert.ok(ours.lines.some((line) => line.includes('"excepted":[')), 'an exception used is among the shapes');
   assert.ok(ours.lines.some((line) => line.includes('"refused":"depth"')), 'a refusal is among the shapes');
   assert.ok(ours.lines.some((line) => !line.includes('"user":')), 'a review without a user is among the shapes');
 });
