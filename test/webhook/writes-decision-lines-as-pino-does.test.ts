@@ -17,23 +17,23 @@ const timeless = (line: string): string => line.replace(/,"time":(\d+|"[^"]*"),/
 
 for (const format of ['pino', 'iso'] as const) {
   test(`each decision line has the bytes pino writes for the decision record, for every outcome shape (log.format ${format})`, () => {
-  const ours = capture();
-  const theirs = capture();
-  const write = decisionWriter(createLogger({ level: 'info', format }, ours).child({ webhook: 'validate' }));
-  const reference = createLogger({ level: 'info', format }, theirs).child({ webhook: 'validate' });
-  const outcomes = outcomeShapes();
-  for (const [i, outcome] of outcomes.entries()) {
-    const durationMs = [0.004, 1.23456, 12, 0.005, Number.NaN][i % 5] ?? 0;
-    write(outcome, durationMs);
-    reference.info(decisionRecord(outcome, durationMs), DECISION_MESSAGE);
-  }
-  assert.equal(ours.lines.length, outcomes.length);
-  assert.deepEqual(ours.lines.map(timeless), theirs.lines.map(timeless));
-  assert.ok(ours.lines.some((line) => line.includes('"exempted":[')), 'an exemption is among the shapes');
-  assert.ok(ours.lines.some((line) => line.includes('"excepted":[')), 'an exception used is among the shapes');
-  assert.ok(ours.lines.some((line) => line.includes('"refused":"depth"')), 'a refusal is among the shapes');
-  assert.ok(ours.lines.some((line) => !line.includes('"user":')), 'a review without a user is among the shapes');
-});
+    const ours = capture();
+    const theirs = capture();
+    const write = decisionWriter(createLogger({ level: 'info', format }, ours).child({ webhook: 'validate' }));
+    const reference = createLogger({ level: 'info', format }, theirs).child({ webhook: 'validate' });
+    const outcomes = outcomeShapes();
+    for (const [i, outcome] of outcomes.entries()) {
+      const durationMs = [0.004, 1.23456, 12, 0.005, Number.NaN][i % 5] ?? 0;
+      write(outcome, durationMs);
+      reference.info(decisionRecord(outcome, durationMs), DECISION_MESSAGE);
+    }
+    assert.equal(ours.lines.length, outcomes.length);
+    assert.deepEqual(ours.lines.map(timeless), theirs.lines.map(timeless));
+    assert.ok(ours.lines.some((line) => line.includes('"exempted":[')), 'an exemption is among the shapes');
+    assert.ok(ours.lines.some((line) => line.includes('"excepted":[')), 'an exception used is among the shapes');
+    assert.ok(ours.lines.some((line) => line.includes('"refused":"depth"')), 'a refusal is among the shapes');
+    assert.ok(ours.lines.some((line) => !line.includes('"user":')), 'a review without a user is among the shapes');
+  });
 }
 
 test('strings are escaped as pino escapes them (quotes, backslashes, control characters, lone surrogates, long text)', () => {
