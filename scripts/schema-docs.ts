@@ -66,6 +66,13 @@ export const CONFIG_DOCS: Readonly<Record<string, string>> = {
   log: 'Logging.',
 };
 
+/** A StatefulSetPolicyException document (the spec's fields carry their descriptions in src/policy/exception-schema.ts). */
+export const EXCEPTION_DOCS: Readonly<Record<string, string>> = {
+  '': 'Lifts named policies (or Pod Security check ids) for named StatefulSets of its own namespace, until it expires. Creating one is governed by RBAC: the shipped roles grant it to cluster admins only.',
+  'metadata.namespace': 'The namespace whose StatefulSets it covers; it covers no other.',
+  spec: 'What is excepted, for which StatefulSets, until when, and why.',
+};
+
 export const CASES_DOCS: Readonly<Record<string, string>> = {
   '': 'Test cases of one stateguard policy (policies/<id>/tests/*.yaml), run by `stateguard test`.',
   policy: 'The id of the policy under test.',

@@ -8,6 +8,7 @@ import { jsonSchemas, SCHEMA_DIR } from '../../scripts/json-schemas.ts';
 import { withDescriptions } from '../../scripts/schema-docs.ts';
 import { findCaseFiles } from '../../src/cli/test-command.ts';
 import { BUILTIN_POLICY_DIR, readPolicySources } from '../../src/config/read-policies.ts';
+import { readException } from '../../src/policy/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -38,6 +39,21 @@ test('every built-in test case file validates against schemas/policy-test-cases.
   assert.ok(files.length > 20);
   for (const file of files) assert.ok(validate(parse(readFileSync(file, 'utf8'))), `${file}: ${JSON.stringify(validate.errors)}`);
   assert.equal(validate({ policy: 'x', cases: [{ name: 'n', expect: { result: 'passes' } }] }), false);
+});
+
+test('an exception the engine reads validates against schemas/policy-exception.schema.json; one it refuses does not', () => {
+  const validate = published('policy-exception.schema.json');
+  const document = {
+    apiVersion: 'stateguard.io/v1alpha1', kind: 'StatefulSetPolicyException', metadata: { name: 'legacy', namespace: 'shop' },
+    spec: { policies: [{ policy: 'pod-security-baseline', checks: ['hostNamespaces'] }], statefulSets: { names: ['db'] }, expiresAt: '2027-01-01T00:00:00Z', reason: 'OPS-7' },
+  };
+  assert.ok(readException(document).ok);
+  assert.ok(validate(document), JSON.stringify(validate.errors));
+  for (const spec of [{ ...document.spec, reason: undefined }, { ...document.spec, statefulSet: { names: ['db'] } }, { ...document.spec, statefulSets: {} }]) {
+    const broken = { ...document, spec: JSON.parse(JSON.stringify(spec)) as object };
+    assert.equal(readException(broken).ok, false);
+    assert.equal(validate(broken), false, JSON.stringify(spec));
+  }
 });
 
 test('the shipped config validates against schemas/config.schema.json; an unknown key does not', () => {
