@@ -110,9 +110,9 @@ test('installing and uninstalling deploy/base leaves another producer\'s PolicyR
   // No controller-manager here: the namespace stays Terminating, so kubectl must not wait for it.
   const removed = await kubectl(['delete', '-k', resolve(ROOT, 'deploy/base'), '--wait=false']);
   assert.equal(removed.code, 0, removed.stderr);
-  // Only stateguard's own CRD (StatefulSetPolicy) goes with the base; no shared one.
-  const crdsDeleted = removed.stdout.split('\n').filter((line) => /customresourcedefinition/i.test(line));
-  assert.deepEqual(crdsDeleted, ['customresourcedefinition.apiextensions.k8s.io "statefulsetpolicies.stateguard.io" deleted']);
+  // Only stateguard's own CRDs (StatefulSetPolicy, StatefulSetPolicyException) go with the base; no shared one.
+  const crdsDeleted = removed.stdout.split('\n').filter((line) => /customresourcedefinition/i.test(line)).sort();
+  assert.deepEqual(crdsDeleted, ['statefulsetpolicies', 'statefulsetpolicyexceptions'].map((name) => `customresourcedefinition.apiextensions.k8s.io "${name}.stateguard.io" deleted`));
   assert.deepEqual(await othersState(), before, 'delete -k removed neither the CRD nor the reports');
   const crdAfter = await getJson<{ metadata: Meta }>(['get', CRD_NAME]);
   assert.deepEqual(crdAfter.metadata.labels, OTHERS, 'the CRD still carries its owner\'s labels, not stateguard\'s');

@@ -27,7 +27,8 @@ const WITH_CRD = { policyReportCRD: { install: true } };
 const install = (values: Record<string, unknown>) => helmOk(cluster.kubeconfig, ['install', 'stateguard', CHART, '--namespace', 'stateguard', '--create-namespace'], values);
 const upgrade = (values: Record<string, unknown>) => helmOk(cluster.kubeconfig, ['upgrade', 'stateguard', CHART, '--namespace', 'stateguard'], values);
 const uninstall = () => helmOk(cluster.kubeconfig, ['uninstall', 'stateguard', '--namespace', 'stateguard']);
-const manifestKinds = () => releaseObjects(cluster.kubeconfig, 'stateguard', 'stateguard').map((o) => o.kind);
+/** The release's objects as `Kind/name` (its own stateguard.io CRDs are always among them; the PolicyReport one only when it installed it). */
+const manifestObjects = () => releaseObjects(cluster.kubeconfig, 'stateguard', 'stateguard').map((o) => `${o.kind}/${o.metadata.name}`);
 
 test('on a cluster without a PolicyReport CRD, policyReportCRD.install installs the upstream one, upgrade keeps owning it, and uninstall keeps it', async () => {
   install(WITH_CRD);
@@ -36,7 +37,7 @@ test('on a cluster without a PolicyReport CRD, policyReportCRD.install installs 
   assert.equal(crd.metadata.annotations['helm.sh/resource-policy'], 'keep');
   assert.deepEqual(crd.spec.versions.map((v) => `${v.name}${v.storage ? '*' : ''}`), ['v1alpha1', 'v1alpha2', 'v1beta1*']);
   upgrade(WITH_CRD);
-  assert.ok(manifestKinds().includes('CustomResourceDefinition'), 'the release still renders the CRD it installed');
+  assert.ok(manifestObjects().includes('CustomResourceDefinition/policyreports.wgpolicyk8s.io'), 'the release still renders the CRD it installed');
   uninstall();
   const kept = await cluster.kubectl(['get', CRD_NAME, '-o', 'name']);
   assert.equal(kept.code, 0, `helm uninstall deleted the PolicyReport CRD (and every report with it): ${kept.stderr}`);
@@ -51,7 +52,7 @@ test('with another producer\'s PolicyReport CRD and reports, helm install (askin
   assert.equal(before.reports.length, 2);
 
   install(WITH_CRD);
-  assert.ok(!manifestKinds().includes('CustomResourceDefinition'), 'the release does not take over a CRD someone else installed');
+  assert.ok(!manifestObjects().includes('CustomResourceDefinition/policyreports.wgpolicyk8s.io'), 'the release does not take over a CRD someone else installed');
   assert.deepEqual(await othersState(cluster, 'shop'), before, 'helm install changed neither the CRD nor the reports');
   upgrade({ ...WITH_CRD, actionCeiling: 'audit' });
   assert.deepEqual(await othersState(cluster, 'shop'), before, 'helm upgrade changed neither the CRD nor the reports');

@@ -222,13 +222,15 @@ test('UPDATE: changing a volumeClaimTemplate is denied by the mutating webhook, 
   assert.equal(result.code, 1, result.stderr);
   // The API server's own StatefulSet update validation runs between the mutating and the validating webhooks, so
   // immutable-fields-unchanged is enforced in the mutating one (enforceInMutatingWebhook, src/policy/surface.ts): its explanation comes
-  // first, and the API server's terser "spec: Forbidden: updates to statefulset spec…" never does.
-  assert.match(result.stderr, /admission webhook "mutate\.stateguard\.io" denied the request: \[immutable-fields-unchanged\] spec\.volumeClaimTemplates: volumeClaimTemplates cannot change after creation \(to grow a volume, resize each PVC instead\); only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change \(fix: revert the field; to really change it, kubectl delete statefulset NAME --cascade=orphan \(pods and PVCs keep running\), then apply the new StatefulSet, which adopts the pods\)/);
+  // first (claim-template-resize says what a resize needs, immutable-fields-unchanged which fields may change), and
+  // the API server's terser "spec: Forbidden: updates to statefulset spec…" never does.
+  assert.match(result.stderr, /admission webhook "mutate\.stateguard\.io" denied the request: \[claim-template-resize\] spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage: volumeClaimTemplate "html" changes its storage request from 1Gi to 2Gi/);
+  assert.match(result.stderr, /\[immutable-fields-unchanged\] spec\.volumeClaimTemplates: volumeClaimTemplates cannot change after creation \(to grow a volume, resize each PVC instead\); only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change \(fix: revert the field; to really change it, kubectl delete statefulset NAME --cascade=orphan \(pods and PVCs keep running\), then apply the new StatefulSet, which adopts the pods\)/);
   assert.doesNotMatch(result.stderr, /updates to statefulset spec for fields other than/);
 
   const mutation = await server().waitForDecision('the mutating call for the update', (line) => line.webhook === 'mutate' && line.object === `${namespace}/web` && line.operation === 'UPDATE');
   assert.equal(mutation.decision, 'deny');
-  assert.deepEqual(mutation.findings, { 'immutable-fields-unchanged': 'deny' });
+  assert.deepEqual(mutation.findings, { 'claim-template-resize': 'deny', 'immutable-fields-unchanged': 'deny' });
   // Log lines are written in order: later requests' lines show that none for this update is still on its way.
   const later = corrected(namespace);
   later['metadata'].name = 'later';
