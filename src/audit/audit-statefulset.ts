@@ -2,7 +2,7 @@
  * The raw verdict on a stored StatefulSet: what a CREATE of it would get, validating the object as stored (it has
  * been through the mutating webhook already), with the lookup data and namespace labels known at the time.
  */
-import type { StatefulSetRef } from '../cluster/policy-report-body.ts';
+import type { StatefulSetRef } from '../report/policy-report-body.ts';
 import { evaluate, isValidating, unevaluable, type ActionSettings, type ExceptionsInput, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
 import type { ReviewItem } from '../report/model.ts';
 

@@ -9,14 +9,14 @@ import type { EventRecorder } from '../cluster/events.ts';
 import type { ClusterLog, Kube } from '../cluster/kube.ts';
 import type { LeaderElector } from '../cluster/leader.ts';
 import type { ReportApi } from '../cluster/policy-report-api.ts';
-import { desiredReport, reportName, type StatefulSetRef } from '../cluster/policy-report-body.ts';
+import { desiredReport, reportName, type StatefulSetRef } from '../report/policy-report-body.ts';
 import { deletePolicyReport, listPolicyReports, reportKey, writePolicyReport, type ExistingReport } from '../cluster/policy-reports.ts';
 import { watchStatefulSets } from '../cluster/statefulsets.ts';
 import type { WatchedKind } from '../cluster/watched-kind.ts';
 import type { JsonObject, PolicyResult } from '../policy/index.ts';
 import { auditStatefulSet, type AuditPolicies, type ClusterView } from './audit-statefulset.ts';
 import { createWorkQueue } from './work-queue.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface BackgroundAuditOptions {
   /** The policies in force now: read at every evaluation, so a reload applies at the next rescan. */

@@ -2,7 +2,7 @@
  * One pass over the cluster's StatefulSets (paged: limit + continue), each judged by the same engine as admission.
  * Optionally brings the PolicyReports up to date, deleting those whose StatefulSet is gone.
  */
-import { desiredReport } from '../cluster/policy-report-body.ts';
+import { desiredReport } from '../report/policy-report-body.ts';
 import { deletePolicyReport, listPolicyReports, reportKey, writePolicyReport, type ExistingReport, type WriteOutcome } from '../cluster/policy-reports.ts';
 import { statefulSetPages, statefulSetUid } from '../cluster/statefulsets.ts';
 import type { Kube } from '../cluster/kube.ts';

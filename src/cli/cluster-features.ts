@@ -1,6 +1,6 @@
 /** What `serve` takes from its cluster side, and the cluster-free default (no client-node loaded for it). */
 import type { ClusterAccess } from '../config/cluster-access.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import type { PolicySet } from '../policy/index.ts';
 import type { StartOptions } from '../webhook/start-server.ts';
 

@@ -22,9 +22,9 @@ import { startLookupCache, type LookupCache } from '../cluster/lookup-cache.ts';
 import { startPolicyResourceWatch } from '../cluster/policy-resource-watch.ts';
 import type { ClusterAccess } from '../config/cluster-access.ts';
 import { actionSettings, type ClusterConfig } from '../config/config.ts';
-import { createCertificateRelay } from '../webhook/certificate-feed.ts';
+import { createCertificateRelay } from '../certificates/certificate-feed.ts';
 import { createLifecycle } from '../webhook/lifecycle.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { CLUSTER_STOP_TIMEOUT_MS, type ClusterFeatures } from './cluster-features.ts';
 

@@ -4,8 +4,8 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOG_KEYS } from '../config/log-keys.ts';
-import { createLogger } from '../webhook/logger.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
+import { createLogger } from '../logging/logger.ts';
 import type { Settings } from '../webhook/policy-store.ts';
 import { coalesceReloads } from '../webhook/coalesce-reloads.ts';
 import { startServer, type RunningServer } from '../webhook/start-server.ts';

@@ -1,7 +1,7 @@
 /** Puts a CA bundle into every webhook of stateguard's mutating and validating webhook configurations. */
 import { clusterError, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface WebhookNames {
   readonly mutating: string;

@@ -7,12 +7,12 @@ import { X509Certificate } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import type { JsonObject } from '../policy/index.ts';
 import { patchCaBundles, type WebhookNames } from './ca-bundle.ts';
-import { rotate, type CertificateData } from './certificate-rotation.ts';
+import { rotate, type CertificateData } from '../certificates/certificate-rotation.ts';
 import { clusterError, describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { LeaderElector } from './leader.ts';
 import { watchKind } from './watched-kind.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface ServingCertificate {
   readonly cert: string;

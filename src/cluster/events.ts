@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { V1MicroTime } from '@kubernetes/client-node';
 import { clusterError } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
-import type { StatefulSetRef } from './policy-report-body.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import type { StatefulSetRef } from '../report/policy-report-body.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface EventOptions {
   /** This replica, as the Event's reportingInstance. */

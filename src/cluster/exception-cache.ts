@@ -6,7 +6,7 @@
  * later is picked up).
  */
 import { EXCEPTION_API_VERSION, EXCEPTION_KIND, readException, type ExceptionReading, type ExceptionsInput, type JsonObject } from '../policy/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import type { Kube } from './kube.ts';
 import { watchKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
 

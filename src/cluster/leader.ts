@@ -7,7 +7,7 @@
 import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
 import { clusterError, describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface LeaderOptions {
   readonly namespace: string;

@@ -5,7 +5,7 @@ import { clusterError, httpStatus } from './cluster-error.ts';
 import type { Kube } from './kube.ts';
 import { listPages } from './list-pages.ts';
 import type { ReportApi } from './policy-report-api.ts';
-import { MANAGED_BY, SKIP_PROPERTY, type DesiredReport } from './policy-report-body.ts';
+import { MANAGED_BY, SKIP_PROPERTY, type DesiredReport } from '../report/policy-report-body.ts';
 
 export interface ExistingReport {
   readonly namespace: string;

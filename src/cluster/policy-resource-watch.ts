@@ -4,7 +4,7 @@
  * A change the engine reads (spec, labels, annotations) asks for a reload; a status or server-field change does not.
  */
 import { createResourceResolver, POLICY_RESOURCE, policyDocumentOf, type JsonObject, type PolicySet, type ResourceStatus } from '../policy/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import { describeFailure } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { LeaderElector } from './leader.ts';

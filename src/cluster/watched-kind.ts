@@ -7,7 +7,7 @@ import type { JsonObject } from '../policy/index.ts';
 import { describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import { listAll } from './list-pages.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface WatchOptions {
   readonly log: ClusterLog;

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describeSchemaError, StateguardError, type Action, type ActionSettings, type JsonObject, type NamespaceActions, type PolicyScope } from '../policy/index.ts';
-import { CONFIG_SCHEMA, type LOG_FORMATS } from './schema.ts';
+import { CONFIG_SCHEMA } from './schema.ts';
+import type { LogFormat } from '../logging/logger.ts';
 
 export interface ServerConfig {
   readonly host: string;
@@ -56,8 +57,6 @@ export interface ClusterConfig {
   /** Kubernetes Events on a StatefulSet when the background audit finds new violations. */
   readonly events: { readonly enabled: boolean; readonly maxPerMinute: number };
 }
-
-export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface Config {
   readonly policyDirs: readonly string[];

@@ -1,8 +1,8 @@
 /** JSON Schema of the config file (and of the merged config: defaults ← file ← env ← flags). */
+import { LOG_FORMATS } from '../logging/logger.ts';
 import { ACTIONS, DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
 /** How log lines spell level and time: pino's numbers (default), or level names and ISO 8601 time. */
-export const LOG_FORMATS = ['pino', 'iso'] as const;
 
 export const CONFIG_SCHEMA = {
   type: 'object',

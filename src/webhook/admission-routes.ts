@@ -12,8 +12,8 @@ import { decisionWriter } from './decision-line.ts';
 import { DECISION_MESSAGE } from './decision-record.ts';
 import { asksForExemptions, withExemptionGrant } from './exemption-grant.ts';
 import { admitPolicyResource } from './policy-resource-admission.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
-import type { Metrics } from './metrics.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { logProblem, problemBody, problemOfError, prototypeKeyError } from './problem-of-error.ts';
 
 export interface AdmissionRoutesOptions {

@@ -6,9 +6,9 @@ import type { Logger } from 'pino';
 import { problem, type AdmissionContext } from '../admission/index.ts';
 import type { ServerConfig } from '../config/config.ts';
 import { admissionRoutes } from './admission-routes.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { logProblem, problemBody } from './problem-of-error.ts';
-import { secureContextOptions, type TlsMaterial } from './tls-material.ts';
+import { secureContextOptions, type TlsMaterial } from '../certificates/tls-material.ts';
 
 export interface AdmissionAppOptions {
   readonly server: ServerConfig;

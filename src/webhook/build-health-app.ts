@@ -1,6 +1,6 @@
 /** Plain HTTP on its own port, for the kubelet and Prometheus: /healthz, /readyz, /metrics. */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 export interface HealthAppOptions {
   /** False before the first policies are in force and from the moment shutdown begins. */

@@ -11,7 +11,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { exceptionUses, type AdmissionOutcome } from '../admission/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import { DECISION_MESSAGE, decisionRecord } from './decision-record.ts';
 
 const S = pino.symbols;

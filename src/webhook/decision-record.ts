@@ -1,6 +1,6 @@
 /** The one info line each admission request ends in: who did what to which object, and what stateguard decided. */
 import { exceptionUses, type AdmissionOutcome } from '../admission/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export const DECISION_MESSAGE = 'admission decision';
 

@@ -3,10 +3,10 @@
  * (self-managed certificates in a cluster); else a fresh self-signed pair.
  */
 import type { ServerConfig } from '../config/config.ts';
-import { firstCertificate, type CertificateFeed } from './certificate-feed.ts';
-import { readPem, readTlsFiles, type TlsFiles } from './read-tls-files.ts';
-import { generateSelfSigned } from './generate-self-signed.ts';
-import { checkTlsMaterial, type TlsMaterial } from './tls-material.ts';
+import { firstCertificate, type CertificateFeed } from '../certificates/certificate-feed.ts';
+import { readPem, readTlsFiles, type TlsFiles } from '../certificates/read-tls-files.ts';
+import { generateSelfSigned } from '../certificates/generate-self-signed.ts';
+import { checkTlsMaterial, type TlsMaterial } from '../certificates/tls-material.ts';
 
 export type InitialTls =
   | { readonly source: 'files'; readonly material: TlsMaterial; readonly files: TlsFiles }

@@ -5,7 +5,7 @@
  */
 import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionReviewResponse, type Review } from '../admission/index.ts';
 import { isObject, POLICY_RESOURCE, resourceProblems } from '../policy/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 /** A refusal lists at most this many problems (kubectl prints them all on one line). */
 const MAX_PROBLEMS = 20;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { AdmissionContext } from '../admission/index.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import { describeChanges, reloadChanges, type ReloadChanges } from './reload-changes.ts';
 
 export interface Settings {

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import type { Logger } from 'pino';
 import { problem, type Problem } from '../admission/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 
 const PROTOTYPE_KEY = 'STATEGUARD_JSON_PROTOTYPE_KEY';
 

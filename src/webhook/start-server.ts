@@ -9,13 +9,13 @@ import type { ServerConfig } from '../config/config.ts';
 import { StateguardError } from '../policy/index.ts';
 import { buildAdmissionApp, type AdmissionApp } from './build-admission-app.ts';
 import { buildHealthApp } from './build-health-app.ts';
-import type { CertificateFeed, FedCertificate } from './certificate-feed.ts';
+import type { CertificateFeed, FedCertificate } from '../certificates/certificate-feed.ts';
 import { loadTls, type InitialTls } from './load-tls.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import { createLifecycle } from './lifecycle.ts';
-import { createMetrics, type ClusterStatus, type Metrics } from './metrics.ts';
+import { createMetrics, type ClusterStatus, type Metrics } from '../metrics/metrics.ts';
 import { createPolicyStore, type Lookups, type ReloadResult, type Settings } from './policy-store.ts';
-import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from './tls-material.ts';
+import { certificateExpiry, checkTlsMaterial, secureContextOptions, type TlsMaterial } from '../certificates/tls-material.ts';
 import { watchCertificates } from './watch-certificates.ts';
 import { watchPolicySources } from './watch-policy-sources.ts';
 

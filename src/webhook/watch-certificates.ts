@@ -6,9 +6,9 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { StateguardError } from '../policy/index.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
-import { readTlsFiles, type TlsFiles } from './read-tls-files.ts';
-import type { TlsMaterial } from './tls-material.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
+import { readTlsFiles, type TlsFiles } from '../certificates/read-tls-files.ts';
+import type { TlsMaterial } from '../certificates/tls-material.ts';
 import { filesOrVolumeSwap, watchDirectories } from './watch-directories.ts';
 
 export interface CertificateWatchOptions {

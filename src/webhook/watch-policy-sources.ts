@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { BUILTIN_POLICY_DIR } from '../config/read-policies.ts';
-import { LOG_KEYS } from '../config/log-keys.ts';
+import { LOG_KEYS } from '../logging/log-keys.ts';
 import { filesOrVolumeSwap, watchDirectories } from './watch-directories.ts';
 
 /** Editors and `kubectl cp` write several files in a burst: reload once, after it. */

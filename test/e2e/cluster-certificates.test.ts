@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { test } from './harness/test.ts';
 import { startCertificateManager, type CertificateManager, type CertificateOptions, type ServingCertificate } from '../../src/cluster/certificates.ts';
-import { bundleCertificates } from '../../src/cluster/certificate-rotation.ts';
+import { bundleCertificates } from '../../src/certificates/certificate-rotation.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
 import { eventually, silentLog, stateguardKubeconfig } from '../cluster/fixtures.ts';
 import { startCluster, type Cluster } from './harness/cluster.ts';

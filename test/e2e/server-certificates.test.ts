@@ -14,7 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import { after, before } from 'node:test';
 import { test } from './harness/test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bundleCertificates } from '../../src/cluster/certificate-rotation.ts';
+import { bundleCertificates } from '../../src/certificates/certificate-rotation.ts';
 import { loadKube, type Kube } from '../../src/cluster/kube.ts';
 import { eventually, stateguardKubeconfig, statefulSet } from '../cluster/fixtures.ts';
 import { post } from '../webhook/helpers/https.ts';

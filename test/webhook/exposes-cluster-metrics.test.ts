@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMetrics, type ClusterStatus } from '../../src/webhook/metrics.ts';
+import { createMetrics, type ClusterStatus } from '../../src/metrics/metrics.ts';
 
 /** name{labels} → value, from the Prometheus text. */
 async function samples(status?: ClusterStatus): Promise<Map<string, number>> {

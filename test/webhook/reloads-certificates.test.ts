@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { generate } from 'selfsigned';
-import { generateSelfSigned, type SelfSigned } from '../../src/webhook/generate-self-signed.ts';
+import { generateSelfSigned, type SelfSigned } from '../../src/certificates/generate-self-signed.ts';
 import { seed } from '../helpers/seed.ts';
 import { get, post } from './helpers/https.ts';
 import { admissionReview } from './helpers/reviews.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { decisionWriter, asString } from '../../src/webhook/decision-line.ts';
 import { DECISION_MESSAGE, decisionRecord } from '../../src/webhook/decision-record.ts';
-import { createLogger } from '../../src/webhook/logger.ts';
+import { createLogger } from '../../src/logging/logger.ts';
 import { outcomeShapes, TRICKY_STRINGS } from './helpers/outcomes.ts';
 
 /** A destination that keeps every line written to it. */

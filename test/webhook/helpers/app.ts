@@ -5,9 +5,9 @@ import { configurePolicies } from '../../../src/policy/index.ts';
 import { builtinPolicies } from '../../helpers/policies.ts';
 import type { AdmissionReviewResponse, Webhook } from '../../../src/admission/index.ts';
 import { buildAdmissionApp, type AdmissionApp } from '../../../src/webhook/build-admission-app.ts';
-import { createMetrics, type Metrics } from '../../../src/webhook/metrics.ts';
+import { createMetrics, type Metrics } from '../../../src/metrics/metrics.ts';
 import type { Lookups } from '../../../src/webhook/policy-store.ts';
-import { generateSelfSigned, type SelfSigned } from '../../../src/webhook/generate-self-signed.ts';
+import { generateSelfSigned, type SelfSigned } from '../../../src/certificates/generate-self-signed.ts';
 import { captureLogs, type LogRecord } from './logs.ts';
 
 let material: Promise<SelfSigned> | undefined;

@@ -1,6 +1,6 @@
 /** A pino root that keeps every record in memory, for asserting on log lines. */
 import type { Logger } from 'pino';
-import { createLogger } from '../../../src/webhook/logger.ts';
+import { createLogger } from '../../../src/logging/logger.ts';
 
 export type LogRecord = Record<string, unknown> & { level: number; msg: string };
 

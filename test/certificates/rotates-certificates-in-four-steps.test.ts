@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
-import { bundleCertificates, rotate, type CertificateData, type RotationPolicy } from '../../src/cluster/certificate-rotation.ts';
+import { bundleCertificates, rotate, type CertificateData, type RotationPolicy } from '../../src/certificates/certificate-rotation.ts';
 
 const policy: RotationPolicy = { dnsNames: ['stateguard.stateguard.svc'], validityMs: 90_000, switchDelayMs: 5_000 };
 const t0 = new Date('2030-01-01T00:00:00Z');

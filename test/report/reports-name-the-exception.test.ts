@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { desiredReport } from '../../src/cluster/policy-report-body.ts';
+import { desiredReport } from '../../src/report/policy-report-body.ts';
 import { evaluate, readException, type PolicyException } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';

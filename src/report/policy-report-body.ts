@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DNS_SUBDOMAIN_MAX, VERDICT_ANNOTATION, type Evaluation, type JsonObject, type PolicyResult, type Result } from '../policy/index.ts';
-import { flaggedResults } from '../report/model.ts';
+import { flaggedResults } from './model.ts';
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stateguard' } as const;
 /** The property of a skipped result that says why (a SkipCause): what makes a refused lookup flagged when read back. */

@@ -1,5 +1,5 @@
 /** A throw-away CA and a serving certificate it signs, for running without certificate files. */
-import { issueCertificate } from '../cluster/issue-certificate.ts';
+import { issueCertificate } from './issue-certificate.ts';
 import type { TlsMaterial } from './tls-material.ts';
 
 export interface SelfSigned extends TlsMaterial {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildConfig, envConfig } from '../../src/config/config.ts';
-import { createLogger } from '../../src/webhook/logger.ts';
+import { createLogger } from '../../src/logging/logger.ts';
 import { startStateguard } from '../e2e/harness/stateguard.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

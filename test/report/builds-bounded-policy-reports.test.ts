@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { desiredReport, reportName } from '../../src/cluster/policy-report-body.ts';
+import { desiredReport, reportName } from '../../src/report/policy-report-body.ts';
 import { evaluate } from '../../src/policy/index.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
-import { statefulSet } from './fixtures.ts';
+import { statefulSet } from '../cluster/fixtures.ts';
 
 const V = 'wgpolicyk8s.io/v1alpha2';
 const ref = { namespace: 'shop', name: 'web', uid: '6a3f6a1e-0000-4000-8000-000000000001' };
