@@ -143,6 +143,10 @@ test('losing the leadership stops the writes', async () => {
   leadership.set(false);
   await new Promise((done) => setTimeout(done, 200));
   await kubectl(['apply', '-f', '-'], JSON.stringify(statefulSet('while-following', namespace)));
+  // An absence can only be waited for (1.5 s); the end of the test shows the wait is not vacuous.
   await new Promise((done) => setTimeout(done, 1500));
   assert.equal((await reports()).has('while-following'), false);
+  // The wait was long enough to matter: leading again, the same StatefulSet gets its report.
+  leadership.set(true);
+  await eventually('the report of "while-following" once leading again', async () => ((await reports()).has('while-following') ? true : undefined));
 });

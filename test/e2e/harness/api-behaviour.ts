@@ -18,3 +18,14 @@ export function defaultsStatefulSetMaxUnavailable(release: Release): boolean {
 export function defaultUpdateStrategy(release: Release): { type: 'RollingUpdate'; rollingUpdate: { partition: number; maxUnavailable?: number } } {
   return { type: 'RollingUpdate', rollingUpdate: defaultsStatefulSetMaxUnavailable(release) ? { maxUnavailable: 1, partition: 0 } : { partition: 0 } };
 }
+
+/**
+ * How the API server refuses, on its own, an UPDATE that changes spec.volumeClaimTemplates (pkg/apis/apps/validation):
+ * 1.35 answers with the generic "updates to statefulset spec for fields other than … are forbidden"; 1.37 names the
+ * field, "spec.volumeClaimTemplates: … field is immutable" (observed on v1.35.4 and v1.37.2; 1.36 is not tested).
+ */
+export function claimTemplateChangeRefusal(release: Release): RegExp {
+  return release.minorNumber >= 37
+    ? /spec\.volumeClaimTemplates: Invalid value: .*field is immutable/
+    : /spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden/;
+}

@@ -41,6 +41,9 @@ export function runKubectl(kubectl: string, kubeconfig: string, args: string[], 
       if (code === null) reject(new Error(`kubectl ${args.join(' ')} ended by ${signal} (timeout ${kubectlTimeoutMs}ms)\n${stderr}`));
       else resolve({ code, stdout, stderr });
     });
+    // kubectl may exit before reading its input (a refused flag, a command that reads none): EPIPE on stdin is then
+    // no fault of the test, and the exit code and stderr say what happened.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE') reject(error); });
     child.stdin.end(options.input ?? '');
   });
 }
