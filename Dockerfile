@@ -39,11 +39,8 @@ COPY policies ./policies
 COPY examples ./examples
 USER 65532:65532
 EXPOSE 8443 9090
-# At most two glibc malloc arenas: by default each thread that allocates (V8's compiler and GC workers, libuv's pool)
-# gets its own, and under load the process kept about 35 MiB more resident memory in them (README, Benchmarks).
-ENV MALLOC_ARENA_MAX=2
 # Young generation capped at 8 MiB per semi-space: under load V8 otherwise grows it to 64 MiB per semi-space and the
 # process to ~265 MiB, over the Deployment's 256Mi limit; capped, it stays near 160 MiB for ~5% throughput
-# (README, Benchmarks). `npm start` and `npm run bench` run the server with the same flags and MALLOC_ARENA_MAX.
+# (README, Benchmarks). `npm start` and `npm run bench` run the server with the same flags.
 ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=8", "--max-old-space-size=96", "/app/dist/cli/main.js"]
 CMD ["serve"]

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { benchCli, formatCliBench, type CliBench } from './cli.ts';
 import { benchEngine } from './engine.ts';
 import { bodies } from './bodies.ts';
-import { imageMallocEnv, imageNodeFlags } from './image-node-flags.ts';
+import { imageNodeFlags } from './image-node-flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
@@ -49,8 +49,8 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Starts a server; its stdout (the decision log) goes to `logFile`, as a container runtime writes it to a file. */
-async function startChild(args: string[], ready: RegExp, logFile: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(NODE, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', openSync(logFile, 'w'), 'pipe'] });
+async function startChild(args: string[], ready: RegExp, logFile: string): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  const child = spawn(NODE, args, { cwd: ROOT, stdio: ['ignore', openSync(logFile, 'w'), 'pipe'] });
   let seen = '';
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${seen}`)), 30_000);
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const baseline = await startChild([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m, join(work, 'baseline.log'));
   const baselineUrl = `https://127.0.0.1:${baseline.match[1]}/`;
   // As the container image runs it (its Node flags), with default logging (info: one decision line per request).
-  const server = await startChild([...imageNodeFlags(), CLI, 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, join(work, 'stateguard.log'), imageMallocEnv());
+  const server = await startChild([...imageNodeFlags(), CLI, 'serve', '--port', '0', '--metrics-port', '0'], /admission on (https:\/\/[\d.:]+)/, join(work, 'stateguard.log'));
   const admission = server.match[1] ?? '';
   try {
     const base = saturation(baselineUrl, files.mixed, baseline.child.pid ?? 0);

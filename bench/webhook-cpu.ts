@@ -2,8 +2,8 @@
  * `node bench/webhook-cpu.ts`: the server CPU time per admission request, stateguard against the bare baseline,
  * interleaved round by round so that both see the same load from the rest of the machine (on shared cores the
  * absolute numbers move by 2× between minutes; the ratio in one run moves much less). Uses the compiled server
- * (`npm run build` first) as its image runs it (each tree its own Dockerfile's Node flags and MALLOC_ settings), the
- * bench bodies and autocannon as `npm run bench` does.
+ * (`npm run build` first) with the image's Node flags (each tree its own Dockerfile's), the bench bodies and autocannon
+ * as `npm run bench` does.
  *
  *   --seconds N      length of each run (default 10)
  *   --rounds N       rounds of baseline, /validate, /mutate (default 3)
@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bodies } from './bodies.ts';
-import { imageMallocEnv, imageNodeFlags } from './image-node-flags.ts';
+import { imageNodeFlags } from './image-node-flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '3' }, compare: { type: 'string' }, 'cpu-prof': { type: 'string' } } });
@@ -29,8 +29,8 @@ const ROUNDS = Number(args.rounds);
 
 interface Server { readonly child: ChildProcess; readonly url: string }
 
-function start(argv: string[], ready: RegExp, log: string, url: (match: RegExpExecArray) => string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', openSync(log, 'w'), 'pipe'] });
+function start(argv: string[], ready: RegExp, log: string, url: (match: RegExpExecArray) => string): Promise<Server> {
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', openSync(log, 'w'), 'pipe'] });
   let seen = '';
   return new Promise((resolvePromise, reject) => {
     const onData = (chunk: Buffer): void => {
@@ -68,14 +68,14 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 const work = mkdtempSync(join(tmpdir(), 'stateguard-webhook-cpu-'));
 const bodiesFile = join(work, 'mixed.json');
 writeFileSync(bodiesFile, JSON.stringify(bodies().mixed));
-// Each tree as its own image runs it: the flags and allocator settings of its Dockerfile.
+// Each tree as its own image runs it: the Node flags of its Dockerfile.
 const serve = (tree: string, profile: boolean): string[] => [...imageNodeFlags(join(tree, 'Dockerfile')), ...(profile && args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []), join(tree, 'dist/cli/main.js'), 'serve', '--port', '0', '--metrics-port', '0'];
 const admission = /admission on (https:\/\/[\d.:]+)/;
 const servers: Record<string, Server> = {
   baseline: await start([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m, join(work, 'baseline.log'), (m) => `https://127.0.0.1:${m[1]}/`),
-  stateguard: await start(serve(ROOT, true), admission, join(work, 'stateguard.log'), (m) => m[1] ?? '', imageMallocEnv()),
+  stateguard: await start(serve(ROOT, true), admission, join(work, 'stateguard.log'), (m) => m[1] ?? ''),
 };
-if (args.compare !== undefined) servers['compared'] = await start(serve(resolve(args.compare), false), admission, join(work, 'compared.log'), (m) => m[1] ?? '', imageMallocEnv(join(resolve(args.compare), 'Dockerfile')));
+if (args.compare !== undefined) servers['compared'] = await start(serve(resolve(args.compare), false), admission, join(work, 'compared.log'), (m) => m[1] ?? '');
 
 const targets: { name: string; server: Server; url: string }[] = [{ name: 'baseline', server: servers['baseline'] as Server, url: servers['baseline']?.url ?? '' }];
 for (const webhook of ['validate', 'mutate']) {
