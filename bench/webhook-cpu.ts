@@ -2,7 +2,8 @@
  * `node bench/webhook-cpu.ts`: the server CPU time per admission request, stateguard against the bare baseline,
  * interleaved round by round so that both see the same load from the rest of the machine (on shared cores the
  * absolute numbers move by 2× between minutes; the ratio in one run moves much less). Uses the compiled server
- * (`npm run build` first) with the image's Node flags, the bench bodies and autocannon as `npm run bench` does.
+ * (`npm run build` first) with the image's Node flags (each tree its own Dockerfile's), the bench bodies and autocannon
+ * as `npm run bench` does.
  *
  *   --seconds N      length of each run (default 10)
  *   --rounds N       rounds of baseline, /validate, /mutate (default 3)
@@ -67,7 +68,8 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 const work = mkdtempSync(join(tmpdir(), 'stateguard-webhook-cpu-'));
 const bodiesFile = join(work, 'mixed.json');
 writeFileSync(bodiesFile, JSON.stringify(bodies().mixed));
-const serve = (tree: string, profile: boolean): string[] => [...imageNodeFlags(), ...(profile && args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []), join(tree, 'dist/cli/main.js'), 'serve', '--port', '0', '--metrics-port', '0'];
+// Each tree as its own image runs it: the Node flags of its Dockerfile.
+const serve = (tree: string, profile: boolean): string[] => [...imageNodeFlags(join(tree, 'Dockerfile')), ...(profile && args['cpu-prof'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []), join(tree, 'dist/cli/main.js'), 'serve', '--port', '0', '--metrics-port', '0'];
 const admission = /admission on (https:\/\/[\d.:]+)/;
 const servers: Record<string, Server> = {
   baseline: await start([join(ROOT, 'bench/baseline-server.ts')], /^(\d+)$/m, join(work, 'baseline.log'), (m) => `https://127.0.0.1:${m[1]}/`),

@@ -5,6 +5,8 @@ import type { AdmissionOutcome, Webhook } from '../admission/index.ts';
 
 /** From 0.5 ms: a typical decision takes well under a millisecond; the API server's timeout is seconds. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** The duration histogram's label set of each webhook, built once. */
+const DURATION_LABELS: Readonly<Record<Webhook, { readonly webhook: Webhook }>> = { validate: Object.freeze({ webhook: 'validate' }), mutate: Object.freeze({ webhook: 'mutate' }) };
 
 export interface Metrics {
   readonly registry: Registry;
@@ -57,12 +59,29 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
     registers: [registry],
   });
   for (const result of ['success', 'failure'] as const) reloads.inc({ result }, 0);
-  const requests = new Counter({
+  // Counted like the policy results below: in plain cells, handed to prom-client at each scrape (in the order the
+  // label sets first occurred, as prom-client itself lists them).
+  type RequestCell = { readonly labels: { webhook: string; operation: string; decision: string }; count: number };
+  const requestCells = new Map<string, Map<string, Map<string, RequestCell>>>();
+  new Counter({
     name: 'stateguard_admission_requests_total',
     help: 'Admission requests by webhook, operation and decision (allow, deny, patch, ignore, invalid, error)',
     labelNames: ['webhook', 'operation', 'decision'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const byOperation of requestCells.values()) for (const byDecision of byOperation.values()) for (const cell of byDecision.values()) this.inc(cell.labels, cell.count);
+    },
   });
+  const countRequest = (webhook: string, operation: string, decision: string): void => {
+    let byOperation = requestCells.get(webhook);
+    if (byOperation === undefined) requestCells.set(webhook, (byOperation = new Map()));
+    let byDecision = byOperation.get(operation);
+    if (byDecision === undefined) byOperation.set(operation, (byDecision = new Map()));
+    const cell = byDecision.get(decision);
+    if (cell === undefined) byDecision.set(decision, { labels: { webhook, operation, decision }, count: 1 });
+    else cell.count++;
+  };
   const duration = new Histogram({
     name: 'stateguard_admission_duration_seconds',
     help: 'Time from receiving an admission request to its response, body parsing included',
@@ -129,17 +148,18 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
   return {
     registry,
     observeDecision(webhook, outcome, seconds) {
-      requests.inc({ webhook, operation: outcome.review.operation, decision: outcome.decision });
-      duration.observe({ webhook }, seconds);
+      countRequest(webhook, outcome.review.operation, outcome.decision);
+      duration.observe(DURATION_LABELS[webhook], seconds);
       for (const result of outcome.results) {
         countPolicyResult(result.policy, result.result, result.action);
         if (result.skip?.cause === 'exempted') exemptions.inc({ policy: result.policy });
-        for (const applied of result.exceptions?.applied ?? []) exceptionsApplied.inc({ policy: result.policy, exception: `${applied.namespace}/${applied.name}` });
+        const applied = result.exceptions?.applied;
+        if (applied !== undefined) for (const { namespace, name } of applied) exceptionsApplied.inc({ policy: result.policy, exception: `${namespace}/${name}` });
       }
     },
     observeRejected(webhook, decision, seconds) {
-      requests.inc({ webhook, operation: 'unknown', decision });
-      duration.observe({ webhook }, seconds);
+      countRequest(webhook, 'unknown', decision);
+      duration.observe(DURATION_LABELS[webhook], seconds);
     },
     setCertificateExpiry(certificate, expiresAt) {
       expiries.set(certificate, expiresAt);

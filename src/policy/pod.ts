@@ -49,23 +49,29 @@ export function isWindows(spec: JsonObject): boolean {
 }
 
 /** Every container of the template: containers, initContainers and (forbidden in templates) ephemeralContainers. */
-export function allContainers(spec: JsonObject, kinds: readonly ContainerKind[] = ['initContainers', 'containers', 'ephemeralContainers']): ContainerRef[] {
+export function allContainers(spec: JsonObject, kinds: readonly ContainerKind[] = ALL_KINDS): ContainerRef[] {
   const refs: ContainerRef[] = [];
   for (const kind of kinds) {
-    asArray(spec[kind]).forEach((container, index) => {
-      if (!isObject(container)) return;
+    const containers = asArray(spec[kind]);
+    for (let index = 0; index < containers.length; index++) {
+      const container = containers[index];
+      if (!isObject(container)) continue;
       refs.push({
         container,
         kind,
         index,
         name: asString(container['name']) ?? `#${index}`,
-        path: child(child(TEMPLATE_SPEC_PATH, kind), index),
+        path: child(KIND_PATHS[kind], index),
         sidecar: kind === 'initContainers' && container['restartPolicy'] === 'Always',
       });
-    });
+    }
   }
   return refs;
 }
+
+const ALL_KINDS: readonly ContainerKind[] = Object.freeze(['initContainers', 'containers', 'ephemeralContainers']);
+/** Each kind's display path, made once: every container check asks for the containers' paths on every request. */
+const KIND_PATHS: Readonly<Record<ContainerKind, string>> = { containers: child(TEMPLATE_SPEC_PATH, 'containers'), initContainers: child(TEMPLATE_SPEC_PATH, 'initContainers'), ephemeralContainers: child(TEMPLATE_SPEC_PATH, 'ephemeralContainers') };
 
 /** Long-running containers: regular containers and sidecars. */
 export function runningContainers(spec: JsonObject): ContainerRef[] {
