@@ -26,8 +26,12 @@ const validateLayer = new Ajv(ajvOptions).compile<ConfigInput>(CONFIG_SCHEMA);
 /** Checks the merged layers and fills in the schema's defaults, so that what it passes is a whole Config. */
 const validateMerged = new Ajv({ ...ajvOptions, useDefaults: true }).compile<Config>(CONFIG_SCHEMA);
 
-/** Environment variables, mapped onto config paths (sources.ts). */
-const ENV = Object.entries(CONFIG_SOURCES).flatMap(([path, source]: [string, ConfigSource]) => (source.env === undefined ? [] : [{ path, name: source.env, schema: configLeaves().find((leaf) => leaf.path === path)?.schema ?? {} }]));
+/** Environment variables, mapped onto config paths and read as their schema says (sources.ts). */
+const SOURCES: Readonly<Record<string, ConfigSource>> = CONFIG_SOURCES;
+const ENV = configLeaves().flatMap(({ path, schema }) => {
+  const name = SOURCES[path]?.env;
+  return name === undefined ? [] : [{ path, name, schema }];
+});
 
 export function readConfigFile(file: string): ConfigInput {
   let text: string;

@@ -82,7 +82,7 @@ export const CONFIG_SCHEMA = {
         kubeconfig: { ...TEXT, description: 'Kubeconfig file(s), path-list separated as in KUBECONFIG; absent: ~/.kube/config, then in-cluster.' },
         context: { ...TEXT, description: 'Kubeconfig context; absent: the current one.' },
         namespace: { ...TEXT, maxLength: DNS_LABEL_MAX, default: 'stateguard', description: 'stateguard\'s own namespace: the certificate Secret and the Lease live here.' },
-        identity: { ...TEXT, description: 'This replica\'s name in the Lease (the pod name); absent: the host name and a random suffix.' },
+        identity: { ...TEXT, description: 'This replica\'s name in the Lease (the pod name); absent: the host name and a random suffix, unique per process.' },
         webhookNames: {
           type: 'object',
           default: {},
