@@ -62,7 +62,7 @@ export function envConfig(env: NodeJS.ProcessEnv = process.env): ConfigInput {
 
 /** Merges layers in order and validates the result. `file` names the config file used, if any. */
 export function buildConfig(layers: readonly ConfigInput[], file?: string): Config {
-  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => merge(acc, layer), {});
+  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => merge(acc, layer), defaults());
   const config = resolved(merged);
   if ((config.server.tlsCert === undefined) !== (config.server.tlsKey === undefined)) {
     throw new StateguardError('ERR_CONFIG', 'config: server.tlsCert and server.tlsKey must be given together');
@@ -96,6 +96,13 @@ function resolved(merged: Record<string, unknown>): Config {
   refuseReplaced(merged, 'config');
   if (validateMerged(merged)) return merged;
   throw new StateguardError('ERR_CONFIG', 'config is invalid', { details: (validateMerged.errors ?? []).map(describeSchemaError) });
+}
+
+/** A fresh copy of the schema's defaults, keys in schema order (the layers' keys come after, as they always did). */
+function defaults(): Record<string, unknown> {
+  const base = {};
+  validateMerged(base);
+  return base;
 }
 
 function refuseReplaced(value: unknown, what: string): void {
