@@ -1,6 +1,6 @@
 /**
- * Descriptions for the schemas the code validates with (policy, config, policy test cases), laid over copies of
- * them for the published JSON Schemas (schemas/) and the CRD (kubectl explain). Keyed by path: `a.b` a property,
+ * Descriptions for the schemas the code validates with (policy, policy test cases; the config schema carries its
+ * own), laid over copies of them for the published JSON Schemas (schemas/) and the CRD (kubectl explain). Keyed by path: `a.b` a property,
  * `a[]` the items of a list, `a.*` the values of a map. A path that no longer exists in the schema is an error, so
  * the descriptions follow the code or the generators fail.
  */
@@ -47,23 +47,6 @@ export const POLICY_DOCS: Readonly<Record<string, string>> = {
   'spec.mutate': 'A built-in mutator that adds safe defaults where absent.',
   'spec.mutate.mutator': 'The name of a built-in mutator.',
   'spec.mutate.params': 'Parameters of the mutator, validated against its own schema.',
-};
-
-export const CONFIG_DOCS: Readonly<Record<string, string>> = {
-  '': 'stateguard configuration file (defaults ← this file ← STATEGUARD_* env ← flags).',
-  policyDirs: 'Extra policy directories, besides the built-in policies.',
-  builtinPolicies: 'Load the built-in policies (default true).',
-  policies: 'Per-policy settings by policy id (file policies; a StatefulSetPolicy resource is edited directly).',
-  'policies.*.action': 'Override the policy\'s action.',
-  'policies.*.params': 'Params merged over the policy\'s own, validated against its check or mutator.',
-  'policies.*.match': 'Replace the policy\'s spec.match.',
-  'policies.*.exclude': 'Replace the policy\'s spec.exclude.',
-  actionCeiling: 'The strongest action any policy may take (e.g. warn for a trial run).',
-  namespaceActions: 'What the namespace label stateguard.io/action may do: tighten only (default), also loosen, or nothing.',
-  exemptions: 'Annotation exemptions (off by default; RBAC-checked when on).',
-  server: 'The admission server: listeners, limits, TLS, shutdown. Read at start.',
-  cluster: 'The cluster features: lookups, leader election, certificates, reports, policy resources. Read at start.',
-  log: 'Logging.',
 };
 
 /** A StatefulSetPolicyException document (the spec's fields carry their descriptions in src/policy/exception-schema.ts). */

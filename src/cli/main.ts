@@ -6,15 +6,17 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { actionSettings, buildConfig, envConfig, readConfigFile, type Config, type ConfigInput } from '../config/config.ts';
 import { BUILTIN_POLICY_DIR, loadExceptions, loadPolicySet } from '../config/read-policies.ts';
+import { CONFIG_SOURCES } from '../config/sources.ts';
 import { useColor } from '../config/terminal.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { FAIL_ON, type FailOn } from '../report/model.ts';
 import { auditConfigInput, withAuditOptions, type AuditFlags } from './audit-options.ts';
 import { explain, listPolicies } from './catalog.ts';
+import { givenOptions } from './config-flags.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.ts';
 import { readLimited } from './read-sources.ts';
 import { review, type CommandIo } from './review.ts';
-import { serveConfigInput, withServeOptions, type ServeFlags } from './serve-options.ts';
+import { serveConfigInput, withServeOptions } from './serve-options.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -44,9 +46,11 @@ interface PolicyFlags { config?: string; policies?: string[]; builtinPolicies?: 
 /** Config and policies for a command: defaults ← config file ← env ← flags. */
 export function loadSettings(flags: PolicyFlags, extra: ConfigInput = {}): { config: Config; set: PolicySet } {
   const file = flags.config === undefined ? {} : readConfigFile(flags.config);
-  const fromFlags: ConfigInput = { ...extra };
-  if (flags.policies !== undefined) fromFlags.policyDirs = [...(file.policyDirs ?? []), ...flags.policies];
-  if (flags.builtinPolicies === false) fromFlags.builtinPolicies = false;
+  const fromFlags: ConfigInput = {
+    ...extra,
+    ...(flags.policies === undefined ? {} : { policyDirs: [...(file.policyDirs ?? []), ...flags.policies] }),
+    ...(flags.builtinPolicies === false ? { builtinPolicies: false } : {}),
+  };
   const config = buildConfig([file, envConfig(), fromFlags], flags.config);
   return { config, set: loadPolicySet(config.policyDirs, config.builtinPolicies, config.policies) };
 }
@@ -54,8 +58,8 @@ export function loadSettings(flags: PolicyFlags, extra: ConfigInput = {}): { con
 function withPolicyOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'config file (YAML)')
-    .option('-p, --policies <path>', 'extra policy directory, or a file of StatefulSetPolicy manifests (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
-    .option('--no-builtin-policies', 'do not load the built-in policies');
+    .option(CONFIG_SOURCES.policyDirs.flag, 'extra policy directory, or a file of StatefulSetPolicy manifests (repeatable)', (dir: string, all: string[] = []) => [...all, dir])
+    .option(CONFIG_SOURCES.builtinPolicies.flag, 'do not load the built-in policies');
 }
 
 export function buildProgram(): Command {
@@ -66,10 +70,10 @@ export function buildProgram(): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   withServeOptions(withPolicyOptions(program.command('serve')))
-    .action(async (flags: PolicyFlags & ServeFlags) => {
+    .action(async (flags: PolicyFlags, command: Command) => {
       // The server's modules (fastify, pino, TLS, metrics) are loaded only to serve: a `review` starts faster.
       const { serve } = await import('./serve.ts');
-      await serve(() => loadSettings(flags, serveConfigInput(flags)), io);
+      await serve(() => loadSettings(flags, serveConfigInput(givenOptions(command))), io);
     });
 
   withPolicyOptions(program.command('review'))
@@ -86,8 +90,8 @@ export function buildProgram(): Command {
     });
 
   withAuditOptions(withPolicyOptions(program.command('audit')))
-    .action(async (flags: PolicyFlags & AuditFlags) => {
-      const { config, set } = loadSettings(flags, auditConfigInput(flags));
+    .action(async (flags: PolicyFlags & AuditFlags, command: Command) => {
+      const { config, set } = loadSettings(flags, auditConfigInput(givenOptions(command)));
       // client-node (about 90 MiB of a process's memory) is loaded only to audit.
       const { audit } = await import('./audit.ts');
       process.exitCode = await audit(config, set, flags, { color: useColor(process.stdout), progress: process.stderr.isTTY }, io, VERSION);

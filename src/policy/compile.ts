@@ -8,7 +8,8 @@ import { isExceptionDocument } from './exception-types.ts';
 import { MUTATORS } from './mutators/index.ts';
 import { parsePath, pointerTokens } from './paths.ts';
 import { POLICY_SCHEMA } from './policy-schema.ts';
-import type { Action, JsonObject, Mutate, Operation, Policy, PolicyScope, Severity, Target } from './types.ts';
+import type { FromSchema } from './from-schema.ts';
+import type { Action, JsonObject, Mutate, Policy, Severity } from './types.ts';
 
 export interface PolicySource {
   readonly file: string;
@@ -23,16 +24,9 @@ export interface PolicySet {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
-const validatePolicyDocument = ajv.compile(POLICY_SCHEMA);
-
-interface RawPolicy {
-  metadata: { name: string; annotations?: Record<string, string> };
-  spec: {
-    description: string; severity?: Severity; action?: Action; operations?: Operation[]; targets?: Target[]; lookup?: boolean; enforceInMutatingWebhook?: boolean; match?: PolicyScope; exclude?: PolicyScope;
-    validate?: { forEach?: string; schema?: JsonObject; check?: string; path?: string; params?: JsonObject; message: string; fix: string };
-    mutate?: { mutator: string; params?: JsonObject; enabled?: boolean };
-  };
-}
+/** A policy document as the schema reads it, before defaults and compilation. */
+type RawPolicy = FromSchema<typeof POLICY_SCHEMA>;
+const validatePolicyDocument = ajv.compile<RawPolicy>(POLICY_SCHEMA);
 
 export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
   const problems: string[] = [];
@@ -75,7 +69,7 @@ export function compilePolicies(sources: readonly PolicySource[]): PolicySet {
         for (const error of (validatePolicyDocument.errors ?? []).filter((e) => e.keyword !== 'if')) problems.push(`${lineOf(document, lines, error.instancePath, source.file, line)}: policy ${name}: ${describeSchemaError(error)}`);
         continue;
       }
-      const compiled = compileOne(raw as unknown as RawPolicy, source.file, line, ruleAjv, schemas, (message) => problems.push(`${at}: policy ${name}: ${message}`));
+      const compiled = compileOne(raw, source.file, line, ruleAjv, schemas, (message) => problems.push(`${at}: policy ${name}: ${message}`));
       if (compiled === undefined) continue;
       if (policies.some((p) => p.id === compiled.id)) {
         const first = policies.find((p) => p.id === compiled.id);

@@ -21,3 +21,4 @@ export { createResourceResolver, policyDocumentOf, POLICY_RESOURCE, RESOURCE_REA
 export * from './exception-types.ts';
 export { exceptionsOfSources, readException, type ExceptionReading } from './exception-documents.ts';
 export { EXCEPTION_SPEC_SCHEMA, strictly } from './exception-schema.ts';
+export type { FromSchema, FromSchemaWithDefaults, SchemaLeafPath } from './from-schema.ts';

@@ -4,7 +4,8 @@ import { ACTIONS, OPERATIONS, SEVERITIES, TARGETS } from './types.ts';
 
 const STRINGS = { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } } as const;
 
-const LABEL_SELECTOR = {
+/** A Kubernetes label selector. */
+export const LABEL_SELECTOR_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -35,10 +36,13 @@ export const SCOPE_SCHEMA = {
   additionalProperties: false,
   minProperties: 1,
   properties: {
+    // Namespace names or globs (`team-*`).
     namespaces: STRINGS,
-    namespaceSelector: LABEL_SELECTOR,
-    selector: LABEL_SELECTOR,
+    namespaceSelector: LABEL_SELECTOR_SCHEMA,
+    // Selects StatefulSets by their own labels.
+    selector: LABEL_SELECTOR_SCHEMA,
     operations: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...OPERATIONS] } },
+    // Usernames or groups, globs allowed: `system:serviceaccount:db-operators:*`, `system:serviceaccounts:ci`, `alice`.
     subjects: STRINGS,
   },
 } as const;

@@ -1,5 +1,7 @@
 /** The vocabulary of the engine: policies, evaluation requests and results. */
 import type { ExceptionRef, ExceptionsInput, ExceptionTrace } from './exception-types.ts';
+import type { FromSchema } from './from-schema.ts';
+import type { LABEL_SELECTOR_SCHEMA, SCOPE_SCHEMA } from './policy-schema.ts';
 
 export const ACTIONS = ['deny', 'warn', 'audit', 'off'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -41,23 +43,11 @@ export interface Mutate {
   readonly enabled: boolean;
 }
 
-/** A Kubernetes label selector. */
-export interface LabelSelector {
-  readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
-}
+/** A Kubernetes label selector (policy-schema.ts). */
+export type LabelSelector = FromSchema<typeof LABEL_SELECTOR_SCHEMA>;
 
-/** One `match` or `exclude` block: it holds when every criterion it gives holds (src/policy/match.ts). */
-export interface PolicyScope {
-  /** Namespace names or globs (`team-*`). */
-  readonly namespaces?: readonly string[];
-  readonly namespaceSelector?: LabelSelector;
-  /** Selects StatefulSets by their own labels. */
-  readonly selector?: LabelSelector;
-  readonly operations?: readonly Operation[];
-  /** Usernames or groups, globs allowed: `system:serviceaccount:db-operators:*`, `system:serviceaccounts:ci`, `alice`. */
-  readonly subjects?: readonly string[];
-}
+/** One `match` or `exclude` block: it holds when every criterion it gives holds (src/policy/match.ts; policy-schema.ts). */
+export type PolicyScope = FromSchema<typeof SCOPE_SCHEMA>;
 
 /** The parts of a scope; those whose data was missing are reported as not checked. */
 export const SCOPE_PARTS = ['namespaces', 'namespaceLabels', 'labels', 'operations', 'subjects'] as const;
