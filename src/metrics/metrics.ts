@@ -59,29 +59,9 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
     registers: [registry],
   });
   for (const result of ['success', 'failure'] as const) reloads.inc({ result }, 0);
-  // Counted like the policy results below: in plain cells, handed to prom-client at each scrape (in the order the
-  // label sets first occurred, as prom-client itself lists them).
-  type RequestCell = { readonly labels: { webhook: string; operation: string; decision: string }; count: number };
-  const requestCells = new Map<string, Map<string, Map<string, RequestCell>>>();
-  new Counter({
-    name: 'stateguard_admission_requests_total',
-    help: 'Admission requests by webhook, operation and decision (allow, deny, patch, ignore, invalid, error)',
-    labelNames: ['webhook', 'operation', 'decision'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const byOperation of requestCells.values()) for (const byDecision of byOperation.values()) for (const cell of byDecision.values()) this.inc(cell.labels, cell.count);
-    },
-  });
-  const countRequest = (webhook: string, operation: string, decision: string): void => {
-    let byOperation = requestCells.get(webhook);
-    if (byOperation === undefined) requestCells.set(webhook, (byOperation = new Map()));
-    let byDecision = byOperation.get(operation);
-    if (byDecision === undefined) byOperation.set(operation, (byDecision = new Map()));
-    const cell = byDecision.get(decision);
-    if (cell === undefined) byDecision.set(decision, { labels: { webhook, operation, decision }, count: 1 });
-    else cell.count++;
-  };
+  // Counted like the policy results below: plain cells handed to prom-client at each scrape.
+  const countRequest = cellCounter(registry, 'stateguard_admission_requests_total',
+    'Admission requests by webhook, operation and decision (allow, deny, patch, ignore, invalid, error)', ['webhook', 'operation', 'decision']);
   const duration = new Histogram({
     name: 'stateguard_admission_duration_seconds',
     help: 'Time from receiving an admission request to its response, body parsing included',
@@ -91,28 +71,8 @@ export function createMetrics(policies = 0, cluster?: ClusterStatus): Metrics {
   });
   // About 25 policy results per request. prom-client hashes the label set on every increment, even through a bound
   // child, so the hot path counts into plain cells and hands the totals to prom-client when it is scraped.
-  // Cells by policy, then result, then action: the keys are the compiled policies' own strings, so no lookup allocates.
-  type Cell = { readonly labels: { policy: string; result: string; action: string }; count: number };
-  const policyResultCells = new Map<string, Map<string, Map<string, Cell>>>();
-  new Counter({
-    name: 'stateguard_policy_results_total',
-    help: 'Policy results of admission requests (pass, fail, warn, error, skip; a failed mutator is an error) by policy and action',
-    labelNames: ['policy', 'result', 'action'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const byResult of policyResultCells.values()) for (const byAction of byResult.values()) for (const cell of byAction.values()) this.inc(cell.labels, cell.count);
-    },
-  });
-  const countPolicyResult = (policy: string, result: string, action: string): void => {
-    let byResult = policyResultCells.get(policy);
-    if (byResult === undefined) policyResultCells.set(policy, (byResult = new Map()));
-    let byAction = byResult.get(result);
-    if (byAction === undefined) byResult.set(result, (byAction = new Map()));
-    const cell = byAction.get(action);
-    if (cell === undefined) byAction.set(action, { labels: { policy, result, action }, count: 1 });
-    else cell.count++;
-  };
+  const countPolicyResult = cellCounter(registry, 'stateguard_policy_results_total',
+    'Policy results of admission requests (pass, fail, warn, error, skip; a failed mutator is an error) by policy and action', ['policy', 'result', 'action']);
   const exemptions = new Counter({
     name: 'stateguard_exemptions_total',
     help: 'Exemptions honoured at admission (an exemption annotation the requesting user may grant), by policy',
@@ -228,4 +188,31 @@ function registerClusterMetrics(registry: Registry, cluster: ClusterStatus | und
       for (const [policy, count] of audit()?.violationsByPolicy() ?? []) this.set({ policy }, count);
     },
   });
+}
+
+/**
+ * A counter of three labels counted in plain cells (by first, then second, then third label value; the keys are the
+ * callers' own strings, so no lookup allocates) and handed to prom-client at each scrape, in the order the label sets
+ * first occurred, as prom-client itself lists them.
+ */
+function cellCounter<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly [L, L, L]): (a: string, b: string, c: string) => void {
+  type Cell = { readonly labels: Record<L, string>; count: number };
+  const cells = new Map<string, Map<string, Map<string, Cell>>>();
+  new Counter({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      this.reset();
+      for (const bySecond of cells.values()) for (const byThird of bySecond.values()) for (const cell of byThird.values()) this.inc(cell.labels, cell.count);
+    },
+  });
+  const [first, second, third] = labelNames;
+  return (a, b, c) => {
+    let bySecond = cells.get(a);
+    if (bySecond === undefined) cells.set(a, (bySecond = new Map()));
+    let byThird = bySecond.get(b);
+    if (byThird === undefined) bySecond.set(b, (byThird = new Map()));
+    const cell = byThird.get(c);
+    if (cell === undefined) byThird.set(c, { labels: { [first]: a, [second]: b, [third]: c } as Record<L, string>, count: 1 });
+    else cell.count++;
+  };
 }
