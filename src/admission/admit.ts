@@ -1,10 +1,10 @@
 /** One admission request: parse the AdmissionReview, then validate or mutate it, or say what is wrong with it. */
 import type { Problem } from './problems.ts';
 import { decide } from './decide.ts';
-import { parseReview, type ParsedReview } from './parse-review.ts';
+import { parseReview, type ParsedRequest } from './parse-review.ts';
 import { warningLine } from './messages.ts';
 import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
-import type { AdmissionContext, MisroutedReview, Webhook } from './types.ts';
+import type { AdmissionContext, MisroutedRequest, Webhook } from './types.ts';
 
 export type Admission = { readonly ok: true; readonly outcome: AdmissionOutcome } | { readonly ok: false; readonly problem: Problem };
 
@@ -13,7 +13,7 @@ export function admit(webhook: Webhook, body: unknown, context: AdmissionContext
 }
 
 /** As admit, for a body already parsed (the webhook parses first to learn whether it must ask who may exempt). */
-export function admitParsed(webhook: Webhook, parsed: ParsedReview, context: AdmissionContext): Admission {
+export function admitParsed(webhook: Webhook, parsed: ParsedRequest, context: AdmissionContext): Admission {
   if (!parsed.ok) return parsed;
   const { review } = parsed;
   if (review.target === 'none') return { ok: true, outcome: misrouted(webhook, review) };
@@ -21,7 +21,7 @@ export function admitParsed(webhook: Webhook, parsed: ParsedReview, context: Adm
 }
 
 /** Allowed: failing closed on a resource stateguard has no policies for would only block unrelated work. */
-function misrouted(webhook: Webhook, review: MisroutedReview): AdmissionOutcome {
+function misrouted(webhook: Webhook, review: MisroutedRequest): AdmissionOutcome {
   const warning = warningLine(`stateguard: the ${webhook} webhook's rules sent ${review.received}; match only CREATE/UPDATE of apps/v1 statefulsets(/scale)`);
   return {
     review,

@@ -7,14 +7,14 @@ import { enforce, type Enforcement } from './enforce.ts';
 import { evaluationRequest } from './evaluation-request.ts';
 import { patchRefusal, refusal, refusalOf, type Limit, type Refusal } from './limits.ts';
 import { reviewResponse, type AdmissionOutcome } from './outcome.ts';
-import type { AdmissionContext, AdmissionResponse, AdmissionStatus, TargetReview, Webhook } from './types.ts';
+import type { AdmissionContext, AdmissionResponse, AdmissionStatus, TargetRequest, Webhook } from './types.ts';
 
 const SURFACE: Readonly<Record<Webhook, Surface>> = { validate: 'validate-webhook', mutate: 'mutate-webhook' };
 
 /** The response's audit annotation key: recorded by the API server as `<webhook name>/mutated` (see enforce.ts). */
 const MUTATED_AUDIT_KEY = MUTATED_ANNOTATION.slice(MUTATED_ANNOTATION.indexOf('/') + 1);
 
-export function decide(webhook: Webhook, review: TargetReview, context: AdmissionContext): AdmissionOutcome {
+export function decide(webhook: Webhook, review: TargetRequest, context: AdmissionContext): AdmissionOutcome {
   // The engine walks the object for its limits before anything else, and says which one: walking it here first too
   // cost about as much as a quarter of the evaluation.
   try {
@@ -25,7 +25,7 @@ export function decide(webhook: Webhook, review: TargetReview, context: Admissio
   }
 }
 
-function decideEvaluable(webhook: Webhook, review: TargetReview, context: AdmissionContext): AdmissionOutcome {
+function decideEvaluable(webhook: Webhook, review: TargetRequest, context: AdmissionContext): AdmissionOutcome {
   const surface = SURFACE[webhook];
   const evaluation = evaluate(context.set, evaluationRequest(review, context), { actions: context.actions, surface });
   // The defaults may take an object just inside the limits past them: refused, or its next evaluation would be.
@@ -46,7 +46,7 @@ function decideEvaluable(webhook: Webhook, review: TargetReview, context: Admiss
 }
 
 /** A request stateguard will not evaluate (src/admission/limits.ts): denied, with the reason, by either webhook. */
-function denied(review: TargetReview, { limit, status }: Refusal): AdmissionOutcome {
+function denied(review: TargetRequest, { limit, status }: Refusal): AdmissionOutcome {
   return { review, response: reviewResponse({ uid: review.uid, allowed: false, status }), decision: 'deny', refused: limit, findings: {}, mutators: [], results: [] };
 }
 

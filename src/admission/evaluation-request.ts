@@ -1,8 +1,8 @@
 /** A parsed AdmissionReview as the engine's input, with the namespace labels the caller knows. */
 import type { EvaluationRequest } from '../policy/index.ts';
-import type { AdmissionContext, TargetReview } from './types.ts';
+import type { AdmissionContext, TargetRequest } from './types.ts';
 
-export function evaluationRequest(review: TargetReview, context: AdmissionContext): EvaluationRequest {
+export function evaluationRequest(review: TargetRequest, context: AdmissionContext): EvaluationRequest {
   const labels = review.namespace === undefined ? undefined : context.namespaceLabels?.(review.namespace);
   const exceptions = review.namespace === undefined ? undefined : context.exceptions?.(review.namespace);
   return {

@@ -8,7 +8,7 @@
  *   1.5 MiB per object (etcd), so a patch of defaults over 1 MiB could not be stored anyway.
  */
 import { MAX_DEPTH, MAX_ITEMS, MAX_VALUES, unevaluable, type ShapeProblem, type Unevaluable } from '../policy/index.ts';
-import type { AdmissionStatus, TargetReview } from './types.ts';
+import type { AdmissionStatus, TargetRequest } from './types.ts';
 
 export const MAX_DENIAL_LINES = 50;
 export const DENIAL_LINE_MAX_CHARS = 1024;
@@ -26,7 +26,7 @@ export interface Refusal {
 }
 
 /** Why a well-formed review will not be evaluated: a deny status, so that no failurePolicy can let it through. */
-export function refusal(review: Pick<TargetReview, 'object' | 'oldObject'> | { readonly object: unknown }, objectName = 'request.object'): Refusal | undefined {
+export function refusal(review: Pick<TargetRequest, 'object' | 'oldObject'> | { readonly object: unknown }, objectName = 'request.object'): Refusal | undefined {
   const found = unevaluable(review);
   return found === undefined ? undefined : refusalOf(found, objectName);
 }

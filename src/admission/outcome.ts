@@ -2,13 +2,13 @@
 import type { PolicyResult } from '../policy/index.ts';
 import type { FindingAction } from './enforce.ts';
 import type { Limit } from './limits.ts';
-import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionResponse, type AdmissionReviewResponse, type Review } from './types.ts';
+import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionResponse, type AdmissionReviewResponse, type AdmissionRequest } from './types.ts';
 
 /** `ignore`: a request the webhook rules should not have sent, allowed with a warning. */
 export type Decision = 'allow' | 'deny' | 'patch' | 'ignore';
 
 export interface AdmissionOutcome {
-  readonly review: Review;
+  readonly review: AdmissionRequest;
   readonly response: AdmissionReviewResponse;
   readonly decision: Decision;
   /** Set when the request was denied because it is past a limit (README "Limits"), not for a policy's finding. */

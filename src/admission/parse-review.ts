@@ -1,13 +1,13 @@
 /** Reads an AdmissionReview body into a Review, or names the first problem with it. Never throws. */
 import { isObject, OPERATIONS, type Operation, type Target, type UserInfo } from '../policy/index.ts';
 import { problem, type Problem, type ProblemCode } from './problems.ts';
-import { ADMISSION_API_VERSION, ADMISSION_KIND, type Review } from './types.ts';
+import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionRequest } from './types.ts';
 
-export type ParsedReview = { readonly ok: true; readonly review: Review } | { readonly ok: false; readonly problem: Problem };
+export type ParsedRequest = { readonly ok: true; readonly review: AdmissionRequest } | { readonly ok: false; readonly problem: Problem };
 
 interface GroupVersionName { readonly group: string; readonly version: string; readonly name: string }
 
-export function parseReview(body: unknown): ParsedReview {
+export function parseReview(body: unknown): ParsedRequest {
   if (!isObject(body)) return failed('ERR_REVIEW_NOT_OBJECT', `the body must be an AdmissionReview JSON object, got ${describe(body)}`);
   if (body['apiVersion'] !== ADMISSION_API_VERSION) {
     return failed('ERR_REVIEW_API_VERSION', `apiVersion must be ${ADMISSION_API_VERSION}, got ${describe(body['apiVersion'])} (list v1 in the webhook's admissionReviewVersions)`);
@@ -107,6 +107,6 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
-function failed(code: ProblemCode, message: string): ParsedReview {
+function failed(code: ProblemCode, message: string): ParsedRequest {
   return { ok: false, problem: problem(code, message) };
 }

@@ -8,7 +8,7 @@ export const ADMISSION_KIND = 'AdmissionReview';
 export const WEBHOOKS = ['validate', 'mutate'] as const;
 export type Webhook = (typeof WEBHOOKS)[number];
 
-interface ReviewCommon {
+interface RequestCommon {
   readonly uid: string;
   readonly operation: Operation;
   readonly namespace?: string;
@@ -19,20 +19,22 @@ interface ReviewCommon {
 }
 
 /** A request stateguard evaluates: CREATE or UPDATE of a StatefulSet, or of its scale subresource. */
-export interface TargetReview extends ReviewCommon {
+export interface TargetRequest extends RequestCommon {
   readonly target: Target;
   readonly object: JsonObject;
   readonly oldObject?: JsonObject;
 }
 
 /** A well-formed request that the webhook's rules should never have sent (another resource or operation). */
-export interface MisroutedReview extends ReviewCommon {
+export interface MisroutedRequest extends RequestCommon {
   readonly target: 'none';
   /** What arrived, e.g. `DELETE apps/v1 deployments`. */
   readonly received: string;
 }
 
-export type Review = TargetReview | MisroutedReview;
+/** The `request` of an AdmissionReview, parsed and checked: what the admission code reads. */
+/** The `request` of an AdmissionReview, parsed and checked: what the admission code reads. */
+export type AdmissionRequest = TargetRequest | MisroutedRequest;
 
 export interface AdmissionStatus {
   readonly code: number;

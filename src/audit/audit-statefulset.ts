@@ -4,7 +4,7 @@
  */
 import type { StatefulSetRef } from '../report/policy-report-body.ts';
 import { evaluate, isValidating, unevaluable, type ActionSettings, type ExceptionsInput, type Evaluation, type JsonObject, type LookupContext, type PolicySet } from '../policy/index.ts';
-import type { ReviewItem } from '../report/model.ts';
+import type { ReportItem } from '../report/model.ts';
 
 export interface AuditPolicies {
   readonly set: PolicySet;
@@ -21,7 +21,7 @@ export interface ClusterView {
 
 export interface AuditedStatefulSet {
   readonly ref: StatefulSetRef;
-  readonly item: ReviewItem;
+  readonly item: ReportItem;
 }
 
 export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, view: ClusterView): AuditedStatefulSet {
@@ -42,7 +42,7 @@ export function auditStatefulSet(stored: JsonObject, policies: AuditPolicies, vi
   }, { actions: policies.actions, surface: 'audit' });
   return {
     ref,
-    item: { file: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },
+    item: { source: `/apis/apps/v1/namespaces/${ref.namespace}/statefulsets/${ref.name}`, line: 0, kind: 'StatefulSet', namespace: ref.namespace, name: ref.name, evaluation },
   };
 }
 

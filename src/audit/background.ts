@@ -12,7 +12,7 @@ import type { ReportApi } from '../cluster/policy-report-api.ts';
 import { desiredReport, reportName, type StatefulSetRef } from '../report/policy-report-body.ts';
 import { deletePolicyReport, listPolicyReports, reportKey, writePolicyReport, type ExistingReport } from '../cluster/policy-reports.ts';
 import { watchStatefulSets } from '../cluster/statefulsets.ts';
-import type { WatchedKind } from '../cluster/watched-kind.ts';
+import type { WatchedCollection } from '../cluster/watched-collection.ts';
 import type { JsonObject, PolicyResult } from '../policy/index.ts';
 import { auditStatefulSet, type AuditPolicies, type ClusterView } from './audit-statefulset.ts';
 import { createWorkQueue } from './work-queue.ts';
@@ -53,7 +53,7 @@ export interface BackgroundAudit {
 const WRITE_CONCURRENCY = 4;
 
 interface Active {
-  readonly statefulSets: WatchedKind;
+  readonly statefulSets: WatchedCollection;
   /** What is stored, by reportKey: what each verdict is compared with. */
   readonly reports: Map<string, ExistingReport>;
 }

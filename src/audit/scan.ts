@@ -7,7 +7,7 @@ import { deletePolicyReport, listPolicyReports, reportKey, writePolicyReport, ty
 import { statefulSetPages, statefulSetUid } from '../cluster/statefulsets.ts';
 import type { Kube } from '../cluster/kube.ts';
 import type { ReportApi } from '../cluster/policy-report-api.ts';
-import type { InputProblem, ReviewItem, ReviewReport } from '../report/model.ts';
+import type { InputProblem, ReportItem, Report } from '../report/model.ts';
 import { auditStatefulSet, type AuditPolicies, type ClusterView } from './audit-statefulset.ts';
 import { createWorkQueue } from './work-queue.ts';
 
@@ -24,7 +24,7 @@ export interface ScanOptions {
 }
 
 export interface ScanResult {
-  readonly report: ReviewReport;
+  readonly report: Report;
   /** PolicyReport writes by outcome, when reports were written. */
   readonly written?: Readonly<Record<WriteOutcome, number>>;
 }
@@ -38,7 +38,7 @@ export async function scanCluster(kube: Kube, options: ScanOptions): Promise<Sca
   const problems: InputProblem[] = [];
   // The errors name the report and the server (ERR_CLUSTER); the scan goes on and exits 2.
   const queue = createWorkQueue(WRITE_CONCURRENCY, (_key, error) => problems.push({ file: kube.server, message: error instanceof Error ? error.message : String(error) }));
-  const items: ReviewItem[] = [];
+  const items: ReportItem[] = [];
   const reported = new Set<string>();
 
   const pages = statefulSetPages(kube, {

@@ -4,7 +4,7 @@ import { scanCluster } from '../audit/scan.ts';
 import { loadKube } from '../cluster/kube.ts';
 import { chooseReportApi, noReportApiMessage, servedReportVersions, type ReportApi } from '../cluster/policy-report-api.ts';
 import { startExceptionCache } from '../cluster/exception-cache.ts';
-import { startLookupCache, type LookupKind, type SyncState } from '../cluster/lookup-cache.ts';
+import { startLookupCache, type LookupCollection, type SyncState } from '../cluster/lookup-cache.ts';
 import { actionSettings, type Config } from '../config/config.ts';
 import { StateguardError, type PolicySet } from '../policy/index.ts';
 import { formatMarkdown } from '../report/markdown.ts';
@@ -19,7 +19,7 @@ export interface AuditOptions {
   readonly progress: boolean;
 }
 
-/** How long to wait for the lookup caches before judging without the kinds still missing. */
+/** How long to wait for the lookup caches before judging without the collections still missing. */
 const LOOKUP_SYNC_MS = 30_000;
 
 export async function audit(config: Config, set: PolicySet, flags: AuditFlags, options: AuditOptions, io: CommandIo, version: string): Promise<number> {
@@ -28,7 +28,7 @@ export async function audit(config: Config, set: PolicySet, flags: AuditFlags, o
     ...(config.cluster.context === undefined ? {} : { context: config.cluster.context }),
   });
   const reportApi = flags.writeReports ? await writableReportApi(kube) : undefined;
-  // For one namespace, its own lists: what a namespaced Role allows (cluster-scoped kinds are tried all the same).
+  // For one namespace, its own lists: what a namespaced Role allows (cluster-scoped collections are tried all the same).
   const cache = startLookupCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
   const exceptions = startExceptionCache(kube, { log: pino({ level: 'silent' }), ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }) });
   try {
@@ -64,15 +64,15 @@ async function writableReportApi(kube: ReturnType<typeof loadKube>): Promise<Rep
 
 /** What the caches could not read, and what that did to the verdicts (the report names each policy concerned). */
 function missingLookups(state: SyncState): string {
-  return Object.entries(state.pending).map(([kind, failure]) => {
-    const what = `stateguard audit: ${KIND_NAMES[kind as LookupKind]}: ${failure?.message ?? 'not listed in time'}`;
-    if (kind === 'namespaces') return `${what}; namespace labels (stateguard.io/action, which may tighten an action) were not read, so verdicts use the configured actions and may be milder than admission's\n`;
+  return Object.entries(state.pending).map(([collection, failure]) => {
+    const what = `stateguard audit: ${COLLECTION_NAMES[collection as LookupCollection]}: ${failure?.message ?? 'not listed in time'}`;
+    if (collection === 'namespaces') return `${what}; namespace labels (stateguard.io/action, which may tighten an action) were not read, so verdicts use the configured actions and may be milder than admission's\n`;
     return failure?.status === 403
       ? `${what}; the policies that need them were not evaluated (exit 2)\n`
       : `${what}; the policies that need them were skipped\n`;
   }).join('');
 }
 
-const KIND_NAMES: Readonly<Record<LookupKind, string>> = {
+const COLLECTION_NAMES: Readonly<Record<LookupCollection, string>> = {
   storageClasses: 'StorageClasses', services: 'Services', podDisruptionBudgets: 'PodDisruptionBudgets', limitRanges: 'LimitRanges', namespaces: 'Namespaces',
 };

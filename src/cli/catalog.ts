@@ -3,7 +3,8 @@ import { CHECKS, MUTATORS, type Action, type JsonObject, type Policy, type Polic
 
 type Configured = Readonly<Record<string, { readonly action?: Action; readonly enabled?: boolean; readonly params?: JsonObject }>>;
 
-export function kindOf(policy: Policy): string {
+/** What a policy runs: validate, lookup (a validation that reads cluster data) or mutator. The JSON key stays `kind` (users read it). */
+export function ruleTypeOf(policy: Policy): string {
   if (policy.validate === undefined) return 'mutator';
   return policy.lookup ? 'lookup' : 'validate';
 }
@@ -23,7 +24,7 @@ export function paramsOf(policy: Policy): JsonObject {
 export function listPolicies(set: PolicySet, json: boolean): string {
   if (json) {
     return JSON.stringify(set.policies.map((p) => ({
-      id: p.id, kind: kindOf(p), category: p.category,
+      id: p.id, kind: ruleTypeOf(p), category: p.category,
       ...(p.validate === undefined ? {} : { severity: p.severity, action: p.action }),
       ...(p.mutate === undefined ? {} : { enabled: p.mutate.enabled }),
       operations: p.operations, targets: p.targets, params: paramsOf(p), description: p.description,
@@ -32,7 +33,7 @@ export function listPolicies(set: PolicySet, json: boolean): string {
   const width = Math.max(...set.policies.map((p) => p.id.length));
   return set.policies.map((p) => {
     const params = paramsOf(p);
-    return `${p.id.padEnd(width)}  ${defaultOf(p).padEnd(5)}  ${kindOf(p).padEnd(8)}  ${p.description}${Object.keys(params).length > 0 ? `  params: ${JSON.stringify(params)}` : ''}`;
+    return `${p.id.padEnd(width)}  ${defaultOf(p).padEnd(5)}  ${ruleTypeOf(p).padEnd(8)}  ${p.description}${Object.keys(params).length > 0 ? `  params: ${JSON.stringify(params)}` : ''}`;
   }).join('\n') + '\n';
 }
 
@@ -41,7 +42,7 @@ export function explain(set: PolicySet, id: string, configured: Configured = {})
   if (p === undefined) return undefined;
   const fromConfig = configured[id];
   const lines = [
-    `${p.id} (${kindOf(p)}, ${p.category})`,
+    `${p.id} (${ruleTypeOf(p)}, ${p.category})`,
     '',
     p.description,
     '',

@@ -3,7 +3,11 @@
  * and after the patch; the line changes between the two renderings are carried over to the original text, where the
  * lines around them are the same. Untouched lines stay byte-identical (flow mappings, sequence indentation, quoting).
  */
-import { diffArrays } from 'diff';
+import type * as Diff from 'diff';
+import { onFirstUse } from '../policy/on-first-use.ts';
+
+/** Only --fix needs jsdiff. */
+const jsdiff = onFirstUse<typeof Diff>('diff');
 
 interface Hunk {
   /** Replaced range of the "before" rendering, [start, end) in lines. */
@@ -16,7 +20,7 @@ function hunks(before: readonly string[], after: readonly string[]): Hunk[] {
   const out: Hunk[] = [];
   let index = 0;
   let open: { start: number; end: number; lines: string[] } | undefined;
-  for (const change of diffArrays([...before], [...after])) {
+  for (const change of jsdiff().diffArrays([...before], [...after])) {
     if (!change.added && !change.removed) {
       if (open !== undefined) out.push(open);
       open = undefined;
@@ -34,7 +38,7 @@ function hunks(before: readonly string[], after: readonly string[]): Hunk[] {
 function lineMap(rendered: readonly string[], original: readonly string[]): (number | undefined)[] {
   const map: (number | undefined)[] = [];
   let o = 0;
-  for (const change of diffArrays([...rendered], [...original])) {
+  for (const change of jsdiff().diffArrays([...rendered], [...original])) {
     if (change.added) { o += change.count; continue; }
     for (let i = 0; i < change.count; i++) map.push(change.removed ? undefined : o + i);
     if (!change.removed) o += change.count;
@@ -44,7 +48,7 @@ function lineMap(rendered: readonly string[], original: readonly string[]): (num
 
 /** How many lines two texts have in common (in order). */
 export function commonLines(a: string, b: string): number {
-  return diffArrays(a.split('\n'), b.split('\n')).reduce((sum, change) => sum + (change.added || change.removed ? 0 : change.count), 0);
+  return jsdiff().diffArrays(a.split('\n'), b.split('\n')).reduce((sum, change) => sum + (change.added || change.removed ? 0 : change.count), 0);
 }
 
 /**

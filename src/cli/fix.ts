@@ -1,9 +1,13 @@
 /** `--fix`: applies each StatefulSet's patch to its YAML document in place, so comments and layout survive. */
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document } from 'yaml';
 import { pointerTokens, type PatchOperation } from '../policy/index.ts';
+import { onFirstUse } from '../policy/on-first-use.ts';
 import { carryOver, commonLines } from './fix-merge.ts';
 import { YAML_OPTIONS, type Manifest, type SourceFile } from './read-manifests.ts';
+
+const yaml = onFirstUse<typeof Yaml>('yaml');
 
 export interface FixedFile {
   readonly file: string;
@@ -65,7 +69,7 @@ export function fixFile(source: SourceFile, fixes: readonly { manifest: Manifest
 
 /** The carried-over text must read back as exactly the patched documents; otherwise it is not used. */
 function sameContent(text: string, source: SourceFile): boolean {
-  const reread = parseAllDocuments(text, YAML_OPTIONS);
+  const reread = yaml().parseAllDocuments(text, YAML_OPTIONS);
   const documents = Array.isArray(reread) ? reread : [reread];
   const wanted = source.documents.map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown);
   const got = documents.map((d) => (d.errors.length > 0 ? Symbol('error') : d.toJS({ maxAliasCount: 1000 })) as unknown);
@@ -77,10 +81,10 @@ function setIn(document: Document, keys: readonly (string | number)[], value: un
   const parentKeys = keys.slice(0, -1);
   const last = keys[keys.length - 1];
   const parent = parentKeys.length === 0 ? document.contents : document.getIn(parentKeys, true);
-  if (isSeq(parent) && typeof last === 'number' && last === parent.items.length) {
+  if (yaml().isSeq(parent) && typeof last === 'number' && last === parent.items.length) {
     parent.add(document.createNode(value));
     return;
   }
-  if (parent !== undefined && !isMap(parent) && !isSeq(parent)) return;
+  if (parent !== undefined && !yaml().isMap(parent) && !yaml().isSeq(parent)) return;
   document.setIn(keys, document.createNode(value));
 }

@@ -35,7 +35,8 @@ const writeTo = (stream: NodeJS.WriteStream) => (text: string): void => {
   if (!closedStreams.has(stream)) stream.write(text);
 };
 
-const io: CommandIo = {
+/** The process's own streams; a test hands main() its own CommandIo instead (test/helpers/cli-in-process.ts). */
+const processIo: CommandIo = {
   stdout: writeTo(process.stdout),
   stderr: writeTo(process.stderr),
   stdin: (maxBytes) => readLimited(0, maxBytes, 'stdin'),
@@ -62,7 +63,7 @@ function withPolicyOptions(command: Command): Command {
     .option(CONFIG_SOURCES.builtinPolicies.flag, 'do not load the built-in policies');
 }
 
-export function buildProgram(): Command {
+export function buildProgram(io: CommandIo = processIo): Command {
   const program = new Command('stateguard')
     .description('Admission policy enforcer for Kubernetes StatefulSets')
     .version(VERSION)
@@ -131,9 +132,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<void> {
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    await buildProgram(io).parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : 2;

@@ -4,9 +4,11 @@
  * ignored. Documents are produced one at a time (a generator), so memory does not grow with their number.
  */
 import { statSync } from 'node:fs';
-import { Composer, LineCounter, Parser, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { InputProblem } from '../report/model.ts';
-import { fastDocuments, type FastDocument } from './fast-yaml.ts';
+import { readFastDocuments } from '../policy/fast-yaml.ts';
+import { onFirstUse } from '../policy/on-first-use.ts';
 import { describeError, MAX_INPUT_BYTES, readFileLimited, walk, type ReadResult, type StdinReader } from './read-sources.ts';
 
 export type { InputProblem } from '../report/model.ts';
@@ -34,11 +36,11 @@ export interface SourceFile {
 }
 
 export type ReadEvent =
-  | { readonly kind: 'manifest'; readonly manifest: Manifest }
-  | { readonly kind: 'problem'; readonly problem: InputProblem }
+  | { readonly type: 'manifest'; readonly manifest: Manifest }
+  | { readonly type: 'problem'; readonly problem: InputProblem }
   /** A document that is not a StatefulSet (not reviewed; LOOKUP data such as Services is taken from it). */
-  | { readonly kind: 'skipped'; readonly objectKind: string; readonly object: Record<string, unknown>; readonly file: string; readonly line: number }
-  | { readonly kind: 'source'; readonly source: SourceFile };
+  | { readonly type: 'skipped'; readonly kind: string; readonly object: Record<string, unknown>; readonly file: string; readonly line: number }
+  | { readonly type: 'source'; readonly source: SourceFile };
 
 export interface ReadOptions {
   /** Keep each file's parsed documents (for --fix); otherwise only the plain objects are kept. */
@@ -46,6 +48,9 @@ export interface ReadOptions {
   /** Parse only the inputs whose text matches (a first pass looking for some kinds skips the rest unparsed). */
   readonly mentions?: RegExp;
 }
+
+/** Loaded for --fix and for the inputs the fast reader gives up on. */
+const yaml = onFirstUse<typeof Yaml>('yaml');
 
 const SERVED_API_VERSIONS = new Set(['apps/v1']);
 /** How kubectl reads YAML: YAML 1.1 merge keys honoured, duplicate keys refused. */
@@ -77,7 +82,7 @@ export function* readManifestStream(paths: readonly string[], stdin: StdinReader
 }
 
 function problem(value: InputProblem): ReadEvent {
-  return { kind: 'problem', problem: value };
+  return { type: 'problem', problem: value };
 }
 
 function* fromBytes(file: string, read: ReadResult, explicit: boolean, options: ReadOptions): Generator<ReadEvent> {
@@ -96,18 +101,20 @@ function* fromBytes(file: string, read: ReadResult, explicit: boolean, options: 
 
 /**
  * Parses one input's text into manifests and problems; `explicit`: named on the command line (empty is an error).
- * Plain YAML takes the fast path (fast-yaml.ts); --fix (which keeps the parsed documents) and anything the fast path
- * gives up on take the `yaml` library's Document path. Both give the same events.
+ * Plain YAML takes the fast path (fast-yaml.ts), one document at a time; --fix (which keeps the parsed documents)
+ * and anything the fast path gives up on take the `yaml` library's Document path, from the document where the fast
+ * path stopped. Both give the same events.
  */
 export function* parseText(file: string, text: string, explicit: boolean, keep: boolean): Generator<ReadEvent> {
-  const fast = keep ? undefined : fastDocuments(text);
-  if (fast !== undefined) yield* fromFastDocuments(file, fast, explicit);
-  else yield* parseDocuments(file, text, explicit, keep);
-}
-
-function* fromFastDocuments(file: string, documents: readonly FastDocument[], explicit: boolean): Generator<ReadEvent> {
+  if (keep) return yield* parseDocuments(file, text, explicit, keep);
+  const documents = readFastDocuments(text);
   let empty = true;
-  for (const [documentIndex, { value, line, itemLines }] of documents.entries()) {
+  for (let documentIndex = 0, next = documents.next(); ; documentIndex++, next = documents.next()) {
+    if (next.done === true) {
+      if (!next.value) return yield* parseDocuments(file, text, explicit, keep, documentIndex);
+      break;
+    }
+    const { value, line, itemLines } = next.value;
     if (value === null) continue;
     empty = false;
     if (value['kind'] === 'List' && Array.isArray(value['items'])) {
@@ -119,8 +126,12 @@ function* fromFastDocuments(file: string, documents: readonly FastDocument[], ex
   if (empty && explicit) yield problem({ file, message: 'empty file: no documents to review' });
 }
 
-/** The `yaml` library's path: positions, comments and every error message. */
-export function* parseDocuments(file: string, text: string, explicit: boolean, keep: boolean): Generator<ReadEvent> {
+/**
+ * The `yaml` library's path: positions, comments and every error message. The events of the documents before
+ * `from` (which the fast path gave already) are left out.
+ */
+export function* parseDocuments(file: string, text: string, explicit: boolean, keep: boolean, from = 0): Generator<ReadEvent> {
+  const { Composer, LineCounter, Parser } = yaml();
   const lines = new LineCounter();
   const composer = new Composer(YAML_OPTIONS);
   const documents: Document[] = [];
@@ -129,32 +140,38 @@ export function* parseDocuments(file: string, text: string, explicit: boolean, k
   for (const document of composer.compose(new Parser(lines.addNewLine).parse(text), true, text.length)) {
     documentIndex++;
     if (keep) documents.push(document as Document);
-    const line = lines.linePos(document.contents?.range[0] ?? document.range[0]).line;
-    const error = document.errors[0];
-    if (error !== undefined) {
-      empty = false;
-      const at = lines.linePos(error.pos[0]).line;
-      const message = error.code === 'DUPLICATE_KEY'
-        ? `duplicate key in document ${documentIndex + 1}: ${String(error.message.split('\n')[0])} (kubectl refuses it; a later key would hide an earlier one)`
-        : `YAML syntax error in document ${documentIndex + 1}: ${error.message.split('\n')[0] ?? ''}`;
-      yield problem({ file, line: at, documentIndex, message });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: 1000 });
-    } catch (failure) {
-      // An alias bomb, or a merge key whose source is not a mapping.
-      empty = false;
-      yield problem({ file, line, documentIndex, message: `document ${documentIndex + 1} cannot be read: ${failure instanceof Error ? failure.message : String(failure)}` });
-      continue;
-    }
-    if (value === null || value === undefined) continue; // an empty or comment-only document: kubectl skips it
-    empty = false;
-    yield* objects(file, line, documentIndex, value, document as Document, lines, keep);
+    const events = documentEvents(file, document, documentIndex, lines, keep);
+    let next = events.next();
+    for (; next.done !== true; next = events.next()) if (documentIndex >= from) yield next.value;
+    if (next.value) empty = false;
   }
   if (empty && explicit) yield problem({ file, message: 'empty file: no documents to review' });
-  if (keep) yield { kind: 'source', source: { file, json: /\.json$/i.test(file), text, documents } };
+  if (keep) yield { type: 'source', source: { file, json: /\.json$/i.test(file), text, documents } };
+}
+
+/** One document's events; returns whether it counts as content (an empty or comment-only document does not). */
+function* documentEvents(file: string, document: Document.Parsed, documentIndex: number, lines: LineCounter, keep: boolean): Generator<ReadEvent, boolean> {
+  const line = lines.linePos(document.contents?.range[0] ?? document.range[0]).line;
+  const error = document.errors[0];
+  if (error !== undefined) {
+    const at = lines.linePos(error.pos[0]).line;
+    const message = error.code === 'DUPLICATE_KEY'
+      ? `duplicate key in document ${documentIndex + 1}: ${String(error.message.split('\n')[0])} (kubectl refuses it; a later key would hide an earlier one)`
+      : `YAML syntax error in document ${documentIndex + 1}: ${error.message.split('\n')[0] ?? ''}`;
+    yield problem({ file, line: at, documentIndex, message });
+    return true;
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 });
+  } catch (failure) {
+    // An alias bomb, or a merge key whose source is not a mapping.
+    yield problem({ file, line, documentIndex, message: `document ${documentIndex + 1} cannot be read: ${failure instanceof Error ? failure.message : String(failure)}` });
+    return true;
+  }
+  if (value === null || value === undefined) return false; // an empty or comment-only document: kubectl skips it
+  yield* objects(file, line, documentIndex, value, document, lines, keep);
+  return true;
 }
 
 function* objects(file: string, line: number, documentIndex: number, value: unknown, document: Document, lines: LineCounter, keep: boolean): Generator<ReadEvent> {
@@ -183,26 +200,34 @@ function* classify(file: string, line: number, documentIndex: number, itemIndex:
   const object = value as Record<string, unknown>;
   const kind = typeof object['kind'] === 'string' ? object['kind'] : '<no kind>';
   if (kind !== 'StatefulSet') {
-    yield { kind: 'skipped', objectKind: kind, object, file, line };
+    yield { type: 'skipped', kind, object, file, line };
     return;
   }
   const apiVersion = object['apiVersion'];
   if (!SERVED_API_VERSIONS.has(String(apiVersion))) {
     yield problem({ file, line, documentIndex, message: `StatefulSet apiVersion ${String(apiVersion)} is not served by current Kubernetes (use apps/v1); reviewed as apps/v1` });
   }
-  yield { kind: 'manifest', manifest: { file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, ...(document === undefined ? {} : { document }) } };
+  yield { type: 'manifest', manifest: { file, line, documentIndex, ...(itemIndex === undefined ? {} : { itemIndex }), object, ...(document === undefined ? {} : { document }) } };
+}
+
+/** Everything `readManifests` read: the manifests, the source files kept, the problems and the skipped kinds. */
+export interface ManifestReading {
+  readonly manifests: Manifest[];
+  readonly files: SourceFile[];
+  readonly problems: InputProblem[];
+  readonly skipped: Map<string, number>;
 }
 
 /** All of it at once (tests, small inputs): the manifests, the problems and the skipped kinds. */
-export function readManifests(paths: readonly string[], stdin: StdinReader, options: ReadOptions = { keepDocuments: false }): { manifests: Manifest[]; files: SourceFile[]; problems: InputProblem[]; skipped: Map<string, number> } {
-  const set = { manifests: [] as Manifest[], files: [] as SourceFile[], problems: [] as InputProblem[], skipped: new Map<string, number>() };
+export function readManifests(paths: readonly string[], stdin: StdinReader, options: ReadOptions = { keepDocuments: false }): ManifestReading {
+  const reading: ManifestReading = { manifests: [], files: [], problems: [], skipped: new Map<string, number>() };
   for (const event of readManifestStream(paths, stdin, options)) {
-    if (event.kind === 'manifest') set.manifests.push(event.manifest);
-    else if (event.kind === 'problem') set.problems.push(event.problem);
-    else if (event.kind === 'skipped') set.skipped.set(event.objectKind, (set.skipped.get(event.objectKind) ?? 0) + 1);
-    else set.files.push(event.source);
+    if (event.type === 'manifest') reading.manifests.push(event.manifest);
+    else if (event.type === 'problem') reading.problems.push(event.problem);
+    else if (event.type === 'skipped') reading.skipped.set(event.kind, (reading.skipped.get(event.kind) ?? 0) + 1);
+    else reading.files.push(event.source);
   }
-  return set;
+  return reading;
 }
 
 /** A StdinReader for text already in memory (tests, fuzzing); the same limit applies. */

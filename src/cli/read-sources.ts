@@ -45,11 +45,15 @@ function special(stats: Stats): string | undefined {
   return stats.isFile() ? undefined : 'not a regular file';
 }
 
-/** Reads an open descriptor to its end, or stops once more than `maxBytes` arrived. */
 /** One read buffer for every input (reads are synchronous): a fresh 1 MiB per file made 10,000 files slow and big. */
 let chunk: Buffer | undefined;
 
-export function readLimited(fd: number, maxBytes: number, what: string): ReadResult {
+/**
+ * Reads an open descriptor to its end, or stops once more than `maxBytes` arrived. `size`: a regular file's size at
+ * open; reading stops once that much arrived, as readFileSync does, without a last read to find the end (10,000
+ * small files: 10,000 system calls fewer per pass). A file reported as empty (/proc) is read to its end.
+ */
+export function readLimited(fd: number, maxBytes: number, what: string, size = 0): ReadResult {
   const chunks: Buffer[] = [];
   chunk ??= Buffer.allocUnsafe(CHUNK_BYTES);
   let total = 0;
@@ -70,6 +74,7 @@ export function readLimited(fd: number, maxBytes: number, what: string): ReadRes
     if (total > maxBytes) return { refused: `${what} is over the ${maxBytes / 1048576} MiB limit for one manifest input; stopped reading there` };
     // A copy of what was read: a pipe gives 64 KiB at a time, and keeping views would keep 1 MiB each.
     chunks.push(Buffer.from(chunk.subarray(0, read)));
+    if (size > 0 && total >= size) break;
   }
   return { bytes: Buffer.concat(chunks, total) };
 }
@@ -89,7 +94,7 @@ export function readFileLimited(file: string, maxBytes = MAX_INPUT_BYTES): ReadR
     const kind = special(stats);
     if (kind !== undefined) return { refused: `${kind}, not a manifest file: refused (only regular files are read)` };
     if (stats.size > maxBytes) return { refused: `file is ${(stats.size / 1048576).toFixed(1)} MiB, over the ${maxBytes / 1048576} MiB limit for one manifest file` };
-    return readLimited(fd, maxBytes, 'the file');
+    return readLimited(fd, maxBytes, 'the file', stats.size);
   } finally {
     closeSync(fd);
   }

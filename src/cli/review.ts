@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { EXCEPTION_KIND, evaluate, readException, type ActionSettings, type ExceptionsInput, type PolicyException, type PolicySet } from '../policy/index.ts';
-import { addItem, emptyTotals, exitCodeOf, type FailOn, type InputProblem, type ReviewItem } from '../report/model.ts';
+import { addItem, emptyTotals, exitCodeOf, type FailOn, type InputProblem, type ReportItem } from '../report/model.ts';
 import { formatTextItem, formatTextProblem, formatTextSummary } from '../report/text.ts';
 import { terminalSafe } from '../report/terminal-safe.ts';
 import { yamlDiff } from '../report/yaml-diff.ts';
@@ -37,9 +37,9 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
   const report = options.fix && paths.includes('-') ? io.stderr : io.stdout;
   const streaming = options.output === 'text';
   const tally = emptyTotals();
-  const items: ReviewItem[] = [];
+  const items: ReportItem[] = [];
   const problems: InputProblem[] = [];
-  const pending: { manifest: Manifest; item: ReviewItem | undefined }[] = [];
+  const pending: { manifest: Manifest; item: ReportItem | undefined }[] = [];
   const written: string[] = [];
   let stdinChanged = false;
   const onProblem = (problem: InputProblem): void => {
@@ -52,9 +52,9 @@ export function review(paths: readonly string[], set: PolicySet, actions: Action
   const lookups = collectLookups(paths, options.clusterData ?? [], stdin, onProblem, exceptions);
   const excepting: ExceptionsInput = { items: exceptions, now: Date.now() };
   for (const event of readManifestStream(paths, stdin, { keepDocuments: options.fix })) {
-    if (event.kind === 'problem') onProblem(event.problem);
-    else if (event.kind === 'skipped') tally.skipped[event.objectKind] = (tally.skipped[event.objectKind] ?? 0) + 1;
-    else if (event.kind === 'manifest') {
+    if (event.type === 'problem') onProblem(event.problem);
+    else if (event.type === 'skipped') tally.skipped[event.kind] = (tally.skipped[event.kind] ?? 0) + 1;
+    else if (event.type === 'manifest') {
       const item = evaluateManifest(event.manifest, set, actions, lookups, excepting, onProblem);
       if (options.fix) pending.push({ manifest: event.manifest, item });
       if (item === undefined) continue;
@@ -111,13 +111,13 @@ function collectLookups(paths: readonly string[], clusterData: readonly string[]
       continue;
     }
     for (const event of readManifestStream([path], stdin)) {
-      if (event.kind === 'problem') onProblem({ ...event.problem, message: `--cluster-data: ${event.problem.message}` });
-      else if (event.kind === 'skipped') lookups.add(event.object, event.file, 'cluster-data');
+      if (event.type === 'problem') onProblem({ ...event.problem, message: `--cluster-data: ${event.problem.message}` });
+      else if (event.type === 'skipped') lookups.add(event.object, event.file, 'cluster-data');
     }
   }
   for (const event of readManifestStream(paths, stdin, { keepDocuments: false, mentions: MENTIONS_LOOKUP_KIND })) {
-    if (event.kind !== 'skipped') continue;
-    if (event.objectKind !== EXCEPTION_KIND) {
+    if (event.type !== 'skipped') continue;
+    if (event.kind !== EXCEPTION_KIND) {
       lookups.add(event.object, event.file, 'review');
       continue;
     }
@@ -128,12 +128,12 @@ function collectLookups(paths: readonly string[], clusterData: readonly string[]
   return lookups;
 }
 
-function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, lookups: ReviewLookups, exceptions: ExceptionsInput, onProblem: (problem: InputProblem) => void): ReviewItem | undefined {
+function evaluateManifest(manifest: Manifest, set: PolicySet, actions: ActionSettings, lookups: ReviewLookups, exceptions: ExceptionsInput, onProblem: (problem: InputProblem) => void): ReportItem | undefined {
   const metadata = (manifest.object['metadata'] ?? {}) as Record<string, unknown>;
   const namespace = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : 'default';
   const name = typeof metadata['name'] === 'string' ? metadata['name'] : typeof metadata['generateName'] === 'string' ? `${metadata['generateName']}*` : '<unnamed>';
   try {
-    return { file: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file), exceptions }, { actions, surface: 'review' }) };
+    return { source: manifest.file, line: manifest.line, kind: 'StatefulSet', namespace, name, evaluation: evaluate(set, { object: manifest.object, operation: 'CREATE', namespace, ...lookups.forStatefulSet(manifest.object, namespace, manifest.file), exceptions }, { actions, surface: 'review' }) };
   } catch (error) {
     onProblem({ file: manifest.file, line: manifest.line, message: `cannot evaluate ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}` });
     return undefined;

@@ -11,7 +11,7 @@ import { rotate, type CertificateData } from '../certificates/certificate-rotati
 import { clusterError, describeFailure, httpStatus } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { LeaderElector } from './leader.ts';
-import { watchKind } from './watched-kind.ts';
+import { watchCollection } from './watched-collection.ts';
 import { LOG_KEYS } from '../logging/log-keys.ts';
 
 export interface ServingCertificate {
@@ -57,7 +57,7 @@ export function startCertificateManager(kube: Kube, options: CertificateOptions)
   const policy = { dnsNames: options.dnsNames, validityMs: options.validityMs, switchDelayMs: options.switchDelayMs ?? 30_000 };
   let served: ServingCertificate | undefined;
 
-  const secret = watchKind(kube, `/api/v1/namespaces/${namespace}/secrets`, {
+  const secret = watchCollection(kube, `/api/v1/namespaces/${namespace}/secrets`, {
     log, fieldSelector: `metadata.name=${name}`, ...(options.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: options.watchTimeoutSeconds }),
   });
   const deliver = (object: JsonObject): void => {

@@ -8,7 +8,7 @@
 import { EXCEPTION_API_VERSION, EXCEPTION_KIND, readException, type ExceptionReading, type ExceptionsInput, type JsonObject } from '../policy/index.ts';
 import { LOG_KEYS } from '../logging/log-keys.ts';
 import type { Kube } from './kube.ts';
-import { watchKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
+import { watchCollection, type WatchFailure, type WatchOptions } from './watched-collection.ts';
 
 export const EXCEPTION_GROUP_PATH = '/apis/stateguard.io/v1alpha1';
 export const EXCEPTION_RESOURCE = 'statefulsetpolicyexceptions';
@@ -37,7 +37,7 @@ const POLL_MS = 50;
 
 export function startExceptionCache(kube: Kube, options: ExceptionCacheOptions): ExceptionCache {
   const path = options.namespace === undefined ? `${EXCEPTION_GROUP_PATH}/${EXCEPTION_RESOURCE}` : `${EXCEPTION_GROUP_PATH}/namespaces/${options.namespace}/${EXCEPTION_RESOURCE}`;
-  const kind = watchKind(kube, path, options);
+  const collection = watchCollection(kube, path, options);
   // Read once per stored object version: the informer replaces an object on each change, so identity is the key.
   const readings = new WeakMap<JsonObject, ExceptionReading>();
   const read = (object: JsonObject): ExceptionReading => {
@@ -54,35 +54,35 @@ export function startExceptionCache(kube: Kube, options: ExceptionCacheOptions):
     return reading;
   };
   const unchecked = (): string | undefined => {
-    if (kind.synced()) return undefined;
-    const failure = kind.failure();
+    if (collection.synced()) return undefined;
+    const failure = collection.failure();
     if (failure?.status === 404) return undefined;
     return `${EXCEPTION_KIND}s were not checked: ${failure === undefined ? 'the first list has not completed' : failure.message}`;
   };
-  kind.start();
+  collection.start();
   return {
     forNamespace(namespace, now = Date.now()) {
-      if (!kind.synced()) {
+      if (!collection.synced()) {
         const why = unchecked();
         return why === undefined ? { items: [], now } : { items: [], now, unchecked: why };
       }
       const items = [];
-      for (const object of kind.list(namespace)) {
+      for (const object of collection.list(namespace)) {
         const reading = read(object);
         if (reading.ok) items.push(reading.exception);
       }
       return { items, now };
     },
     unchecked,
-    synced: () => kind.synced(),
-    failure: () => kind.failure(),
+    synced: () => collection.synced(),
+    failure: () => collection.failure(),
     async settled(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      while (!kind.synced() && kind.failure() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      while (!collection.synced() && collection.failure() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     },
     onChange(listener) {
-      for (const event of ['add', 'update', 'delete'] as const) kind.on(event, listener);
+      for (const event of ['add', 'update', 'delete'] as const) collection.on(event, listener);
     },
-    stop: () => kind.stop(),
+    stop: () => collection.stop(),
   };
 }

@@ -4,17 +4,17 @@
  */
 import { DEFAULT_STORAGE_CLASS_ANNOTATION, type JsonObject, type LookupContext, type LookupData } from '../policy/index.ts';
 import type { Kube } from './kube.ts';
-import { watchKind, type WatchedKind, type WatchFailure, type WatchOptions } from './watched-kind.ts';
+import { watchCollection, type WatchedCollection, type WatchFailure, type WatchOptions } from './watched-collection.ts';
 
-/** Each kind's API group path and resource; cluster-scoped ones are listed cluster-wide even for one namespace. */
-export const LOOKUP_KINDS = {
+/** Each collection's API group path and resource; cluster-scoped ones are listed cluster-wide even for one namespace. */
+export const LOOKUP_COLLECTIONS = {
   storageClasses: { group: '/apis/storage.k8s.io/v1', resource: 'storageclasses', namespaced: false },
   services: { group: '/api/v1', resource: 'services', namespaced: true },
   podDisruptionBudgets: { group: '/apis/policy/v1', resource: 'poddisruptionbudgets', namespaced: true },
   limitRanges: { group: '/api/v1', resource: 'limitranges', namespaced: true },
   namespaces: { group: '/api/v1', resource: 'namespaces', namespaced: false },
 } as const;
-export type LookupKind = keyof typeof LOOKUP_KINDS;
+export type LookupCollection = keyof typeof LOOKUP_COLLECTIONS;
 
 export interface LookupCacheOptions extends WatchOptions {
   /**
@@ -24,16 +24,16 @@ export interface LookupCacheOptions extends WatchOptions {
   readonly namespace?: string;
 }
 
-/** The collection a kind is read from: namespaced kinds within `namespace` when one is given. */
-export function lookupPath(kind: LookupKind, namespace?: string): string {
-  const { group, resource, namespaced } = LOOKUP_KINDS[kind];
+/** Where a collection is read from: namespaced ones within `namespace` when one is given. */
+export function lookupPath(collection: LookupCollection, namespace?: string): string {
+  const { group, resource, namespaced } = LOOKUP_COLLECTIONS[collection];
   return namespaced && namespace !== undefined ? `${group}/namespaces/${namespace}/${resource}` : `${group}/${resource}`;
 }
 
 export interface SyncState {
-  readonly synced: readonly LookupKind[];
+  readonly synced: readonly LookupCollection[];
   /** Kinds not synced yet, with the last failure if there was one. */
-  readonly pending: Readonly<Partial<Record<LookupKind, WatchFailure | undefined>>>;
+  readonly pending: Readonly<Partial<Record<LookupCollection, WatchFailure | undefined>>>;
 }
 
 export interface LookupCache {
@@ -55,56 +55,56 @@ export interface LookupCache {
 
 
 export function startLookupCache(kube: Kube, options: LookupCacheOptions): LookupCache {
-  const kinds = Object.fromEntries(Object.keys(LOOKUP_KINDS).map((kind) => [kind, watchKind(kube, lookupPath(kind as LookupKind, options.namespace), options)])) as Record<LookupKind, WatchedKind>;
-  for (const kind of Object.values(kinds)) kind.start();
-  const inNamespace = (kind: WatchedKind) => (namespace: string): readonly JsonObject[] => kind.list(namespace);
-  const ifSynced = <F>(kind: WatchedKind, read: F): F | undefined => (kind.synced() ? read : undefined);
+  const collections = Object.fromEntries(Object.keys(LOOKUP_COLLECTIONS).map((collection) => [collection, watchCollection(kube, lookupPath(collection as LookupCollection, options.namespace), options)])) as Record<LookupCollection, WatchedCollection>;
+  for (const collection of Object.values(collections)) collection.start();
+  const inNamespace = (collection: WatchedCollection) => (namespace: string): readonly JsonObject[] => collection.list(namespace);
+  const ifSynced = <F>(collection: WatchedCollection, read: F): F | undefined => (collection.synced() ? read : undefined);
 
-  // Getters, so a kind's function reads as absent until synced: the engine skips its policies with the reason,
+  // Getters, so a collection's function reads as absent until synced: the engine skips its policies with the reason,
   // where a function answering undefined would make storage-class-exists report an error instead.
   const lookup = {
     get storageClass() {
-      return ifSynced(kinds.storageClasses, (name: string) => kinds.storageClasses.get(name) ?? null);
+      return ifSynced(collections.storageClasses, (name: string) => collections.storageClasses.get(name) ?? null);
     },
     get defaultStorageClass() {
-      return ifSynced(kinds.storageClasses, () => kinds.storageClasses.list().find(isDefaultClass) ?? null);
+      return ifSynced(collections.storageClasses, () => collections.storageClasses.list().find(isDefaultClass) ?? null);
     },
     get services() {
-      return ifSynced(kinds.services, inNamespace(kinds.services));
+      return ifSynced(collections.services, inNamespace(collections.services));
     },
     get podDisruptionBudgets() {
-      return ifSynced(kinds.podDisruptionBudgets, inNamespace(kinds.podDisruptionBudgets));
+      return ifSynced(collections.podDisruptionBudgets, inNamespace(collections.podDisruptionBudgets));
     },
     get limitRanges() {
-      return ifSynced(kinds.limitRanges, inNamespace(kinds.limitRanges));
+      return ifSynced(collections.limitRanges, inNamespace(collections.limitRanges));
     },
-    // Said only while the data is missing: a kind that syncs later is read, not refused.
+    // Said only while the data is missing: a collection that syncs later is read, not refused.
     refused(data: LookupData) {
-      const kind = kinds[data];
-      const failure = kind.failure();
-      if (kind.synced() || failure?.status !== 403) return undefined;
+      const collection = collections[data];
+      const failure = collection.failure();
+      if (collection.synced() || failure?.status !== 403) return undefined;
       return failure.message;
     },
   } as LookupContext;
 
   const state = (): SyncState => {
-    const entries = Object.entries(kinds) as [LookupKind, WatchedKind][];
+    const entries = Object.entries(collections) as [LookupCollection, WatchedCollection][];
     return {
-      synced: entries.filter(([, kind]) => kind.synced()).map(([name]) => name),
-      pending: Object.fromEntries(entries.filter(([, kind]) => !kind.synced()).map(([name, kind]) => [name, kind.failure()])),
+      synced: entries.filter(([, collection]) => collection.synced()).map(([name]) => name),
+      pending: Object.fromEntries(entries.filter(([, collection]) => !collection.synced()).map(([name, collection]) => [name, collection.failure()])),
     };
   };
-  const allSynced = Promise.all(Object.values(kinds).map((kind) => kind.whenSynced())).then(() => undefined);
-  const allTried = Promise.all(Object.values(kinds).map((kind) => kind.whenTried()));
+  const allSynced = Promise.all(Object.values(collections).map((collection) => collection.whenSynced())).then(() => undefined);
+  const allTried = Promise.all(Object.values(collections).map((collection) => collection.whenTried()));
 
   return {
     lookup,
     namespaceLabels(namespace) {
-      const object = kinds.namespaces.get(namespace);
+      const object = collections.namespaces.get(namespace);
       if (object === undefined) return undefined;
       return (object['metadata'] as { labels?: Record<string, string> } | undefined)?.labels ?? {};
     },
-    synced: () => Object.values(kinds).every((kind) => kind.synced()),
+    synced: () => Object.values(collections).every((collection) => collection.synced()),
     state,
     whenSynced: () => allSynced,
     async waitForSync(timeoutMs) {
@@ -114,7 +114,7 @@ export function startLookupCache(kube: Kube, options: LookupCacheOptions): Looku
       return state();
     },
     async stop() {
-      await Promise.all(Object.values(kinds).map((kind) => kind.stop()));
+      await Promise.all(Object.values(collections).map((collection) => collection.stop()));
     },
   };
 }

@@ -8,7 +8,7 @@ import { LOG_KEYS } from '../logging/log-keys.ts';
 import { describeFailure } from './cluster-error.ts';
 import type { ClusterLog, Kube } from './kube.ts';
 import type { LeaderElector } from './leader.ts';
-import { watchKind } from './watched-kind.ts';
+import { watchCollection } from './watched-collection.ts';
 
 export interface PolicyResourceWatchOptions {
   readonly log: ClusterLog;
@@ -34,7 +34,7 @@ const NOT_LISTABLE = new Set([403, 404]);
 
 export function startPolicyResourceWatch(kube: Kube, options: PolicyResourceWatchOptions): PolicyResourceWatch {
   const { log } = options;
-  const watched = watchKind(kube, POLICY_RESOURCE_PATH, { log, ...(options.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: options.watchTimeoutSeconds }) });
+  const watched = watchCollection(kube, POLICY_RESOURCE_PATH, { log, ...(options.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: options.watchTimeoutSeconds }) });
   const resolver = createResourceResolver();
   const read = new Map<string, string>();
   let changes = 0;

@@ -2,7 +2,7 @@
 import { httpStatus, clusterError } from './cluster-error.ts';
 import type { Kube } from './kube.ts';
 import { listPages, type ListPage } from './list-pages.ts';
-import { watchKind, type WatchedKind, type WatchOptions } from './watched-kind.ts';
+import { watchCollection, type WatchedCollection, type WatchOptions } from './watched-collection.ts';
 
 function collection(namespace?: string): string {
   return namespace === undefined ? '/apis/apps/v1/statefulsets' : `/apis/apps/v1/namespaces/${namespace}/statefulsets`;
@@ -14,8 +14,8 @@ export function statefulSetPages(kube: Kube, options: { readonly namespace?: str
 }
 
 /** Every StatefulSet of the cluster, kept current. */
-export function watchStatefulSets(kube: Kube, options: WatchOptions): WatchedKind {
-  return watchKind(kube, collection(), options);
+export function watchStatefulSets(kube: Kube, options: WatchOptions): WatchedCollection {
+  return watchCollection(kube, collection(), options);
 }
 
 /** The uid of a StatefulSet, or undefined when there is none of that name. */

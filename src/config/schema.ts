@@ -3,11 +3,14 @@
  * the config. The types (config.ts), the defaults (`default`, filled in by the validator), the environment variables
  * and flags (sources.ts), the README table and `--help` are read off it.
  */
-import { LOG_FORMATS } from '../logging/logger.ts';
+import { LOG_FORMATS } from '../logging/log-formats.ts';
 import { ACTIONS, DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, NAMESPACE_ACTIONS, SCOPE_SCHEMA } from '../policy/index.ts';
 
 const PORT = { type: 'integer', minimum: 0, maximum: 65535 } as const;
 const TEXT = { type: 'string', minLength: 1 } as const;
+
+/** How the config schema is compiled (ajv options): the precompiled validator (src/generated/) is built with these. */
+export const CONFIG_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false } as const;
 
 export const CONFIG_SCHEMA = {
   type: 'object',

@@ -5,7 +5,10 @@ export const LOG_KEYS = {
   uid: 'uid',
   /** `namespace/name` of the object. */
   object: 'object',
+  /** An object kind (StatefulSet, MutatingWebhookConfiguration, …). */
   kind: 'kind',
+  /** The API path of a watched collection (`/apis/storage.k8s.io/v1/storageclasses`). */
+  collection: 'collection',
   operation: 'operation',
   user: 'user',
   dryRun: 'dry_run',

@@ -1,5 +1,8 @@
 /** The one pino root of the server. Children add context; nothing logs whole objects at info. */
 import { pino, type DestinationStream, type Logger } from 'pino';
+import type { LogFormat } from './log-formats.ts';
+
+export { LOG_FORMATS, type LogFormat } from './log-formats.ts';
 
 /**
  * Never logged on purpose; redacted in case a future log call passes them along (TLS material, env values).
@@ -12,14 +15,6 @@ const REDACT = ['key', 'cert', 'ca', 'clientCa', 'passphrase', 'env', 'tls.key',
  * the buffer stops at 64 MiB and further lines are dropped rather than growing the process until it is OOM-killed.
  */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-
-/**
- * `pino`: numeric levels and epoch milliseconds (pino's own, what pino-pretty reads). `iso`: level names and ISO 8601
- * UTC time, what log pipelines (Loki, Elasticsearch, Cloud Logging) parse without a mapping.
- */
-/** `pino`: epoch-millisecond `time` and numeric `level` (pino's own); `iso`: ISO-8601 `time` and level names. */
-export const LOG_FORMATS = ['pino', 'iso'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export function createLogger(options: { level: string; format: LogFormat }, destination: DestinationStream = pino.destination({ sync: false, maxLength: MAX_BUFFERED_BYTES })): Logger {
   const iso = options.format === 'iso' ? { formatters: { level: (label: string) => ({ level: label }) }, timestamp: pino.stdTimeFunctions.isoTime } : {};

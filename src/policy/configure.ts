@@ -5,7 +5,8 @@
  * belong to a validating policy. An id that names no loaded policy is an error that suggests the closest one, and so
  * is `action` for a mutator or `enabled` for a policy without one. Pure: the caller reads the config.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
+import { newAjv } from './ajv.ts';
 import { CHECKS } from './checks/index.ts';
 import type { PolicySet } from './compile.ts';
 import { describeSchemaError } from './compile.ts';
@@ -24,7 +25,8 @@ export interface PolicySettings {
   readonly exclude?: PolicyScope;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+/** Made on the first configured params schema (most runs configure none). */
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<JsonObject, ValidateFunction>();
 
 /** The set with each configured policy's params merged in; throws ERR_CONFIG naming every problem. */
@@ -92,7 +94,10 @@ function withParams(policy: Policy, params: JsonObject, report: (problem: string
 
 function validatorOf(schema: JsonObject): ValidateFunction {
   let validate = compiled.get(schema);
-  if (validate === undefined) compiled.set(schema, (validate = ajv.compile(schema)));
+  if (validate === undefined) {
+    ajv ??= newAjv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+    compiled.set(schema, (validate = ajv.compile(schema)));
+  }
   return validate;
 }
 

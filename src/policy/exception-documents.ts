@@ -2,20 +2,30 @@
  * StatefulSetPolicyException documents → PolicyException values: one validation (ajv, src/policy/exception-schema.ts)
  * for the documents `review` reads and the objects the cluster cache holds. Invalid ones come back as problems.
  */
-import { Ajv } from 'ajv';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import type { ValidateFunction } from 'ajv';
+import { newAjv } from './ajv.ts';
+import type * as Yaml from 'yaml';
 import type { PolicySource } from './compile.ts';
 import { describeSchemaError } from './compile.ts';
 import { CHECK_SCOPED_POLICIES, EXCEPTION_API_VERSION, EXCEPTION_KIND, isExceptionDocument, type PolicyException } from './exception-types.ts';
 import { EXCEPTION_SPEC_SCHEMA, strictly } from './exception-schema.ts';
 import { asObject, asString } from './object-path.ts';
+import { onFirstUse } from './on-first-use.ts';
+
+const yaml = onFirstUse<typeof Yaml>('yaml');
 
 /** RFC 3339 date-time (the CRD's `format: date-time`); the offset is required. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
-ajv.addFormat('date-time', { type: 'string', validate: (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)) });
-const validateSpec = ajv.compile(strictly(EXCEPTION_SPEC_SCHEMA) as object);
+/** Compiled on the first exception read: most runs read none, and compiling costs about 20 ms of a start-up. */
+let compiledSpec: ValidateFunction | undefined;
+
+function specValidator(): ValidateFunction {
+  if (compiledSpec !== undefined) return compiledSpec;
+  const ajv = newAjv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
+  ajv.addFormat('date-time', { type: 'string', validate: (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)) });
+  return (compiledSpec = ajv.compile(strictly(EXCEPTION_SPEC_SCHEMA) as object));
+}
 
 export type ExceptionReading = { readonly ok: true; readonly exception: PolicyException } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -27,8 +37,9 @@ export function readException(raw: unknown, namespace = 'default'): ExceptionRea
   const problems: string[] = [];
   if (object['apiVersion'] !== EXCEPTION_API_VERSION) problems.push(`apiVersion: must be ${EXCEPTION_API_VERSION}`);
   if (name === undefined || name === '') problems.push('metadata.name: required');
-  if (!validateSpec(object['spec'])) {
-    for (const error of validateSpec.errors ?? []) problems.push(`spec${describeSchemaError(error).replace(/^\(document\)/, '').replace(/^(?=[^:])/, '.')}`);
+  const validate = specValidator();
+  if (!validate(object['spec'])) {
+    for (const error of validate.errors ?? []) problems.push(`spec${describeSchemaError(error).replace(/^\(document\)/, '').replace(/^(?=[^:])/, '.')}`);
   } else {
     const spec = object['spec'] as Omit<PolicyException, 'namespace' | 'name' | 'expiresAtMs'>;
     spec.policies.forEach((entry, index) => {
@@ -59,8 +70,8 @@ export function exceptionsOfSources(sources: readonly PolicySource[]): { excepti
   const exceptions: PolicyException[] = [];
   const problems: string[] = [];
   for (const source of sources) {
-    const lines = new LineCounter();
-    for (const document of parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+    const lines = new (yaml().LineCounter)();
+    for (const document of yaml().parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false }) as ReturnType<typeof Yaml.parseAllDocuments> & unknown[]) {
       if (document.contents === null || document.errors.length > 0) continue;
       const raw: unknown = document.toJS();
       if (!isExceptionDocument(raw)) continue;

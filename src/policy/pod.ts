@@ -6,11 +6,11 @@ export const TEMPLATE_SPEC_PATH = 'spec.template.spec';
 /** The pod-level securityContext, as a display path. */
 export const POD_SECURITY_CONTEXT_PATH = child(TEMPLATE_SPEC_PATH, 'securityContext');
 
-export type ContainerKind = 'containers' | 'initContainers' | 'ephemeralContainers';
+export type ContainerList = 'containers' | 'initContainers' | 'ephemeralContainers';
 
 export interface ContainerRef {
   readonly container: JsonObject;
-  readonly kind: ContainerKind;
+  readonly list: ContainerList;
   readonly index: number;
   readonly name: string;
   readonly path: string;
@@ -49,38 +49,38 @@ export function isWindows(spec: JsonObject): boolean {
 }
 
 /** Every container of the template: containers, initContainers and (forbidden in templates) ephemeralContainers. */
-export function allContainers(spec: JsonObject, kinds: readonly ContainerKind[] = ALL_KINDS): ContainerRef[] {
+export function allContainers(spec: JsonObject, lists: readonly ContainerList[] = ALL_LISTS): ContainerRef[] {
   const refs: ContainerRef[] = [];
-  for (const kind of kinds) {
-    const containers = asArray(spec[kind]);
+  for (const list of lists) {
+    const containers = asArray(spec[list]);
     for (let index = 0; index < containers.length; index++) {
       const container = containers[index];
       if (!isObject(container)) continue;
       refs.push({
         container,
-        kind,
+        list,
         index,
         name: asString(container['name']) ?? `#${index}`,
-        path: child(KIND_PATHS[kind], index),
-        sidecar: kind === 'initContainers' && container['restartPolicy'] === 'Always',
+        path: child(LIST_PATHS[list], index),
+        sidecar: list === 'initContainers' && container['restartPolicy'] === 'Always',
       });
     }
   }
   return refs;
 }
 
-const ALL_KINDS: readonly ContainerKind[] = Object.freeze(['initContainers', 'containers', 'ephemeralContainers']);
-/** Each kind's display path, made once: every container check asks for the containers' paths on every request. */
-const KIND_PATHS: Readonly<Record<ContainerKind, string>> = { containers: child(TEMPLATE_SPEC_PATH, 'containers'), initContainers: child(TEMPLATE_SPEC_PATH, 'initContainers'), ephemeralContainers: child(TEMPLATE_SPEC_PATH, 'ephemeralContainers') };
+const ALL_LISTS: readonly ContainerList[] = Object.freeze(['initContainers', 'containers', 'ephemeralContainers']);
+/** Each list's display path, made once: every container check asks for the containers' paths on every request. */
+const LIST_PATHS: Readonly<Record<ContainerList, string>> = { containers: child(TEMPLATE_SPEC_PATH, 'containers'), initContainers: child(TEMPLATE_SPEC_PATH, 'initContainers'), ephemeralContainers: child(TEMPLATE_SPEC_PATH, 'ephemeralContainers') };
 
 /** Long-running containers: regular containers and sidecars. */
 export function runningContainers(spec: JsonObject): ContainerRef[] {
-  return allContainers(spec, ['initContainers', 'containers']).filter((ref) => ref.kind === 'containers' || ref.sidecar);
+  return allContainers(spec, ['initContainers', 'containers']).filter((ref) => ref.list === 'containers' || ref.sidecar);
 }
 
 /** Describes a container for messages: `container "db"`, `init container "setup"`. */
 export function describeContainer(ref: ContainerRef): string {
-  const label = ref.kind === 'containers' ? 'container' : ref.kind === 'initContainers' ? (ref.sidecar ? 'sidecar container' : 'init container') : 'ephemeral container';
+  const label = ref.list === 'containers' ? 'container' : ref.list === 'initContainers' ? (ref.sidecar ? 'sidecar container' : 'init container') : 'ephemeral container';
   return `${label} "${ref.name}"`;
 }
 

@@ -47,6 +47,15 @@ export const SCOPE_SCHEMA = {
   },
 } as const;
 
+/** How the policy schema is compiled (ajv options): the precompiled validator (src/generated/) is built with these. */
+export const POLICY_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false } as const;
+
+/**
+ * How policies' own schemas (`validate.schema`, the params of checks and mutators) are compiled; those of the
+ * built-in policies are also precompiled (src/generated/rule-validators.ts) with these.
+ */
+export const RULE_SCHEMA_AJV_OPTIONS = { allErrors: false, strict: true, strictTypes: false, strictTuples: false, strictRequired: false } as const;
+
 export const POLICY_SCHEMA = {
   type: 'object',
   required: ['apiVersion', 'kind', 'metadata', 'spec'],

@@ -9,7 +9,7 @@ import type { JsonObject } from './types.ts';
 
 export interface SpreadTerm {
   readonly path: string;
-  readonly kind: 'anti-affinity' | 'topology spread';
+  readonly type: 'anti-affinity' | 'topology spread';
   /** false: the term reaches beyond the pod's own namespace (namespaces, namespaceSelector) or excludes its own
    * pods on purpose (mismatchLabelKeys), so whether it is meant for the replicas cannot be judged. */
   readonly judged: boolean;
@@ -42,14 +42,14 @@ export function spreadTerms(object: unknown, namespace: string | undefined): Spr
   const add = (term: unknown, path: string): void => {
     if (!isObject(term)) return;
     const judged = ownNamespaceOnly(term, namespace) && asArray(term['mismatchLabelKeys']).length === 0;
-    terms.push({ path, kind: 'anti-affinity', judged, selectsOwnPods: selectsOwn(term, labels) });
+    terms.push({ path, type: 'anti-affinity', judged, selectsOwnPods: selectsOwn(term, labels) });
   };
   const required = child(AA, 'requiredDuringSchedulingIgnoredDuringExecution');
   asArray(antiAffinity['requiredDuringSchedulingIgnoredDuringExecution']).forEach((term, i) => add(term, child(required, i)));
   const preferred = child(AA, 'preferredDuringSchedulingIgnoredDuringExecution');
   asArray(antiAffinity['preferredDuringSchedulingIgnoredDuringExecution']).forEach((weighted, i) => add(asObject(weighted)['podAffinityTerm'], child(child(preferred, i), 'podAffinityTerm')));
   asArray(spec['topologySpreadConstraints']).forEach((constraint, i) => {
-    if (isObject(constraint)) terms.push({ path: child(child(TEMPLATE_SPEC_PATH, 'topologySpreadConstraints'), i), kind: 'topology spread', judged: true, selectsOwnPods: selectsOwn(constraint, labels) });
+    if (isObject(constraint)) terms.push({ path: child(child(TEMPLATE_SPEC_PATH, 'topologySpreadConstraints'), i), type: 'topology spread', judged: true, selectsOwnPods: selectsOwn(constraint, labels) });
   });
   return terms;
 }
@@ -59,6 +59,6 @@ export function spreadTerms(object: unknown, namespace: string | undefined): Spr
  * then treats it as absent). Terms that cannot be judged count as able to.
  */
 export function antiAffinityCannotMatch(object: unknown, namespace: string | undefined): boolean {
-  const terms = spreadTerms(object, namespace).filter((t) => t.kind === 'anti-affinity');
+  const terms = spreadTerms(object, namespace).filter((t) => t.type === 'anti-affinity');
   return terms.length > 0 && terms.every((t) => t.judged && !t.selectsOwnPods);
 }

@@ -1,4 +1,21 @@
-/** The vocabulary of the engine: policies, evaluation requests and results. */
+/**
+ * The vocabulary of the engine: policies, evaluation requests and results.
+ *
+ * Glossary — each word means one thing across src/:
+ * - kind: a Kubernetes object kind (`StatefulSet`, `Scale`, `AdmissionReview`). Not a collection: a watched API path
+ *   is a collection (cluster/watched-collection.ts, LOOKUP_COLLECTIONS); the `containers`/`initContainers`/
+ *   `ephemeralContainers` arrays are container lists (pod.ts, ContainerList); what a policy runs (validate, lookup,
+ *   mutator) is its rule type (cli/catalog.ts ruleTypeOf); a tagged union's tag is `type`.
+ * - policy set: the compiled policies in force (PolicySet); `set` in code names one. Manifests read from files are
+ *   a ManifestReading (cli/read-manifests.ts).
+ * - review: `stateguard review`, the offline CLI command. An AdmissionReview is the API object the webhooks receive;
+ *   its `request`, parsed and checked, is an AdmissionRequest (admission/types.ts). What every output format renders
+ *   is a Report of ReportItems (report/model.ts), for `review` and `audit` alike; an item's `source` is a file or, in
+ *   an audit, the object's API path.
+ * - surface: where the engine runs — the validate webhook, the mutate webhook, review, audit (surface.ts).
+ * - exemption: an annotation on the StatefulSet (`stateguard.io/exempt`); exception: a StatefulSetPolicyException
+ *   resource. Both skip a policy; neither word is used for the other.
+ */
 import type { ExceptionRef, ExceptionsInput, ExceptionTrace } from './exception-types.ts';
 import type { FromSchema } from './from-schema.ts';
 import type { LABEL_SELECTOR_SCHEMA, SCOPE_SCHEMA } from './policy-schema.ts';

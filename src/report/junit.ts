@@ -1,5 +1,5 @@
 /** JUnit XML: a test suite per StatefulSet, a test case per evaluated policy; fail → <failure>, warn → <system-out>. */
-import { locationOf, type ReviewReport } from './model.ts';
+import { locationOf, type Report } from './model.ts';
 
 function escape(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
@@ -7,7 +7,7 @@ function escape(text: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }
 
-export function formatJunit(report: ReviewReport): string {
+export function formatJunit(report: Report): string {
   const suites: string[] = [];
   let totalTests = 0, totalFailures = 0, totalErrors = 0, totalSkipped = 0;
   for (const item of report.items) {
@@ -16,7 +16,7 @@ export function formatJunit(report: ReviewReport): string {
     let failures = 0, errors = 0, skipped = 0;
     for (const result of item.evaluation.results) {
       const lines = result.violations.map((v) => `${v.path}: ${v.message} (fix: ${v.fix})`);
-      const open = `    <testcase classname="${escape(`${item.namespace}/${item.name}`)}" name="${escape(result.policy)}" file="${escape(item.file)}">`;
+      const open = `    <testcase classname="${escape(`${item.namespace}/${item.name}`)}" name="${escape(result.policy)}" file="${escape(item.source)}">`;
       if (result.result === 'fail') {
         failures++;
         cases.push(`${open}\n      <failure message="${escape(lines[0] ?? result.policy)}" type="${result.action}">${escape(lines.join('\n'))}</failure>\n    </testcase>`);

@@ -1,8 +1,8 @@
 /** Markdown for pull-request comments, issues and job summaries: a summary table, then the findings per StatefulSet. */
 import type { PolicyResult } from '../policy/index.ts';
-import { counts, flaggedResults, isAudit, verdictOf, type ReviewItem, type ReviewReport } from './model.ts';
+import { counts, flaggedResults, isAudit, verdictOf, type ReportItem, type Report } from './model.ts';
 
-export function formatMarkdown(report: ReviewReport, title: string): string {
+export function formatMarkdown(report: Report, title: string): string {
   const { denied, warned, clean, errors, incomplete } = counts(report);
   const problems = isAudit(report) ? 'cluster errors' : 'input errors';
   const out = [
@@ -41,14 +41,14 @@ export function formatMarkdown(report: ReviewReport, title: string): string {
   return out.join('\n') + '\n';
 }
 
-function verdict(item: ReviewItem): string {
+function verdict(item: ReportItem): string {
   return verdictOf(item.evaluation.results).toUpperCase();
 }
 
 const NOT_EVALUATED = 'not evaluated';
 
 /** Skips a reader may accept (exempted, no cluster data); a refused lookup is flagged instead. */
-function skippedOf(item: ReviewItem): PolicyResult[] {
+function skippedOf(item: ReportItem): PolicyResult[] {
   return item.evaluation.results.filter((r) => r.result === 'skip' && resultLabel(r) === 'skip');
 }
 

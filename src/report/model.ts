@@ -8,9 +8,9 @@ export interface InputProblem {
   readonly message: string;
 }
 
-export interface ReviewItem {
-  /** Where it came from: a file (and line), or a cluster object's API path for audits. */
-  readonly file: string;
+export interface ReportItem {
+  /** Where it came from: a file (and line), or a cluster object's API path for audits. Output formats name it `file`. */
+  readonly source: string;
   /** 1-based; 0 when there is no line (a cluster object). */
   readonly line: number;
   readonly kind: string;
@@ -19,13 +19,13 @@ export interface ReviewItem {
   readonly evaluation: Evaluation;
 }
 
-export interface ReviewReport {
-  readonly items: readonly ReviewItem[];
+export interface Report {
+  readonly items: readonly ReportItem[];
   readonly problems: readonly InputProblem[];
   readonly skipped: Readonly<Record<string, number>>;
   /**
    * Set exactly by an audit (the one mark of where the items come from, see `isAudit`): the items are objects of
-   * this API server, and `file` is their API path. Absent: manifest files (`stateguard review`).
+   * this API server, and `source` is their API path. Absent: manifest files (`stateguard review`).
    */
   readonly apiServer?: string;
   /** Set by an offline review given cluster data: where each kind of LOOKUP data came from. */
@@ -42,23 +42,23 @@ export const FAIL_ON = ['deny', 'warn'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 export interface Finding {
-  readonly item: ReviewItem;
+  readonly item: ReportItem;
   readonly result: PolicyResult;
   readonly violation: Violation;
 }
 
 /** Whether the items come from a live cluster (`stateguard audit`) rather than manifest files. */
-export function isAudit(report: Pick<ReviewReport, 'apiServer'>): boolean {
+export function isAudit(report: Pick<Report, 'apiServer'>): boolean {
   return report.apiServer !== undefined;
 }
 
 /** `file:line`, or the API path alone for a cluster object. */
-export function locationOf(item: Pick<ReviewItem, 'file' | 'line'>): string {
-  return item.line > 0 ? `${item.file}:${item.line}` : item.file;
+export function locationOf(item: Pick<ReportItem, 'source' | 'line'>): string {
+  return item.line > 0 ? `${item.source}:${item.line}` : item.source;
 }
 
 /** Every violation of every item, in order. */
-export function findings(report: ReviewReport): Finding[] {
+export function findings(report: Report): Finding[] {
   return report.items.flatMap((item) => item.evaluation.results.flatMap((result) => result.violations.map((violation) => ({ item, result, violation }))));
 }
 
@@ -96,7 +96,7 @@ function flagOf(result: Pick<PolicyResult, 'result' | 'skip'>): Flag | undefined
 }
 
 /** What the summary line and the exit code need; kept as a running tally when items are not kept (streamed review). */
-export interface ReviewTotals {
+export interface ReportTotals {
   statefulSets: number;
   denied: number;
   warned: number;
@@ -109,14 +109,14 @@ export interface ReviewTotals {
   skipped: Record<string, number>;
 }
 
-export type Counts = Pick<ReviewTotals, 'denied' | 'warned' | 'errors' | 'incomplete' | 'clean'>;
+export type Counts = Pick<ReportTotals, 'denied' | 'warned' | 'errors' | 'incomplete' | 'clean'>;
 
-export function emptyTotals(): ReviewTotals {
+export function emptyTotals(): ReportTotals {
   return { statefulSets: 0, denied: 0, warned: 0, errors: 0, incomplete: 0, clean: 0, problems: 0, skipped: {} };
 }
 
 /** Counts one item by its verdict: each item counted once. */
-export function addItem(tally: ReviewTotals, item: ReviewItem): void {
+export function addItem(tally: ReportTotals, item: ReportItem): void {
   tally.statefulSets++;
   switch (verdictOf(item.evaluation.results)) {
     case 'error': tally.errors++; break;
@@ -127,24 +127,24 @@ export function addItem(tally: ReviewTotals, item: ReviewItem): void {
   }
 }
 
-export function totals(report: ReviewReport): ReviewTotals {
+export function totals(report: Report): ReportTotals {
   const tally = { ...emptyTotals(), problems: report.problems.length, skipped: { ...report.skipped } };
   for (const item of report.items) addItem(tally, item);
   return tally;
 }
 
 /** Items by verdict: each item counted once. */
-export function counts(report: ReviewReport): Counts {
+export function counts(report: Report): Counts {
   const { denied, warned, errors, incomplete, clean } = totals(report);
   return { denied, warned, errors, incomplete, clean };
 }
 
 /** 0 clean, 1 deny violations (or warnings with --fail-on warn), 2 input or evaluation errors or refused lookups. */
-export function exitCode(report: ReviewReport, failOn: FailOn): number {
+export function exitCode(report: Report, failOn: FailOn): number {
   return exitCodeOf(totals(report), failOn);
 }
 
-export function exitCodeOf(t: ReviewTotals, failOn: FailOn): number {
+export function exitCodeOf(t: ReportTotals, failOn: FailOn): number {
   if (t.problems > 0 || t.errors > 0 || t.incomplete > 0) return 2;
   if (t.denied > 0 || (failOn === 'warn' && t.warned > 0)) return 1;
   return 0;

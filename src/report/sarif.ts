@@ -2,7 +2,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Policy, PolicyResult, Severity } from '../policy/index.ts';
-import { findings, type InputProblem, type ReviewItem, type ReviewReport } from './model.ts';
+import { findings, type InputProblem, type ReportItem, type Report } from './model.ts';
 
 const LEVEL: Readonly<Record<PolicyResult['result'], string>> = { fail: 'error', warn: 'warning', error: 'error', skip: 'note', pass: 'none' };
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.0', high: '7.5', medium: '5.0', low: '3.0', info: '1.0' };
@@ -26,7 +26,7 @@ function encodePath(path: string): string {
   return path.split(sep).map(encodeURIComponent).join('/');
 }
 
-export function formatSarif(report: ReviewReport, policies: readonly Policy[], version: string, options: SarifOptions): string {
+export function formatSarif(report: Report, policies: readonly Policy[], version: string, options: SarifOptions): string {
   const cwd = options.cwd;
   const artifact = (file: string): Record<string, unknown> => {
     if (report.apiServer !== undefined) return { uri: file.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/'), uriBaseId: API_SERVER };
@@ -58,7 +58,7 @@ export function formatSarif(report: ReviewReport, policies: readonly Policy[], v
     },
   ];
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
-  const location = (item: ReviewItem) => ({ physicalLocation: { artifactLocation: artifact(item.file), ...region(item.line) } });
+  const location = (item: ReportItem) => ({ physicalLocation: { artifactLocation: artifact(item.source), ...region(item.line) } });
   const results = findings(report).map(({ item, result, violation }) => ({
     ruleId: result.policy,
     ...(ruleIndex.has(result.policy) ? { ruleIndex: ruleIndex.get(result.policy) } : {}),

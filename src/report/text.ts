@@ -1,7 +1,7 @@
 /** Human output: compact, grouped per StatefulSet, coloured only when asked (a TTY without NO_COLOR). */
 import { styleText } from 'node:util';
 import type { PolicyResult } from '../policy/index.ts';
-import { flaggedResults, isAudit, locationOf, totals, verdictOf, type InputProblem, type ReviewItem, type ReviewReport, type ReviewTotals, type Verdict } from './model.ts';
+import { flaggedResults, isAudit, locationOf, totals, verdictOf, type InputProblem, type ReportItem, type Report, type ReportTotals, type Verdict } from './model.ts';
 import { terminalSafe as safe } from './terminal-safe.ts';
 
 export interface TextOptions {
@@ -23,7 +23,7 @@ function painter(color: boolean): Paint {
 }
 
 /** The whole report at once (audit, tests); `review` writes the same lines as it goes. */
-export function formatText(report: ReviewReport, options: TextOptions): string {
+export function formatText(report: Report, options: TextOptions): string {
   const audit = isAudit(report);
   const out = report.items.map((item, index) => formatTextItem(item, options.color, audit ? { audit } : { diff: options.diffs === undefined ? undefined : options.diffs.get(index) ?? '' }));
   for (const problem of report.problems) out.push(formatTextProblem(problem, options.color));
@@ -35,7 +35,7 @@ export function formatText(report: ReviewReport, options: TextOptions): string {
  * One StatefulSet's lines. `diff`: undefined when --diff is off, '' when on and nothing changed. Every string taken
  * from a manifest is escaped: a field value must not move the cursor, recolour or rewrite the terminal.
  */
-export function formatTextItem(item: ReviewItem, color: boolean, shown: { readonly diff?: string | undefined; readonly audit?: boolean } = {}): string {
+export function formatTextItem(item: ReportItem, color: boolean, shown: { readonly diff?: string | undefined; readonly audit?: boolean } = {}): string {
   const { diff, audit = false } = shown;
   const paint = painter(color);
   const out: string[] = [];
@@ -87,7 +87,7 @@ export function formatTextProblem(problem: InputProblem, color: boolean): string
   return `${painter(color)('red', 'ERROR')} ${safe(where)}: ${safe(problem.message)}\n`;
 }
 
-export function formatTextSummary(t: ReviewTotals, audit = false): string {
+export function formatTextSummary(t: ReportTotals, audit = false): string {
   const skipped = Object.entries(t.skipped);
   const skippedCount = skipped.reduce((sum, [, n]) => sum + n, 0);
   const parts = [

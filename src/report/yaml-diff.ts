@@ -1,14 +1,19 @@
 /** The injected defaults as a unified diff (jsdiff) of the object's YAML, before → after mutation. */
-import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
-import { stringify } from 'yaml';
+import type * as Diff from 'diff';
+import type * as Yaml from 'yaml';
+import { onFirstUse } from '../policy/on-first-use.ts';
+
+const yaml = onFirstUse<typeof Yaml>('yaml');
+const jsdiff = onFirstUse<typeof Diff>('diff');
 
 /**
  * `label` names the object in the `---`/`+++` headers (e.g. `statefulset/default/web`); line numbers in the hunks
  * count lines of the object's YAML as rendered, not of the source file. Empty when nothing changed.
  */
 export function yamlDiff(before: unknown, after: unknown, label: string, context = 3): string {
-  const a = stringify(before, { lineWidth: 0 });
-  const b = stringify(after, { lineWidth: 0 });
+  const a = yaml().stringify(before, { lineWidth: 0 });
+  const b = yaml().stringify(after, { lineWidth: 0 });
   if (a === b) return '';
+  const { formatPatch, structuredPatch, FILE_HEADERS_ONLY } = jsdiff();
   return formatPatch(structuredPatch(label, label, a, b, 'submitted', 'as the webhook would admit it', { context }), FILE_HEADERS_ONLY).trimEnd();
 }

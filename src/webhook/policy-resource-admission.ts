@@ -3,7 +3,7 @@
  * one that would not compile is refused at `kubectl apply` with every problem, each naming its field, so an invalid
  * policy never reaches the cluster while the webhook is up. Labels, annotations and other metadata are accepted.
  */
-import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionReviewResponse, type Review } from '../admission/index.ts';
+import { ADMISSION_API_VERSION, ADMISSION_KIND, type AdmissionReviewResponse, type AdmissionRequest } from '../admission/index.ts';
 import { isObject, POLICY_RESOURCE, resourceProblems } from '../policy/index.ts';
 import { LOG_KEYS } from '../logging/log-keys.ts';
 
@@ -17,7 +17,7 @@ export interface PolicyResourceDecision {
 }
 
 /** The decision on a CREATE or UPDATE of a StatefulSetPolicy; undefined for any other request. */
-export function admitPolicyResource(body: unknown, review: Review): PolicyResourceDecision | undefined {
+export function admitPolicyResource(body: unknown, review: AdmissionRequest): PolicyResourceDecision | undefined {
   const request = isObject(body) && isObject(body['request']) ? body['request'] : {};
   const kind = isObject(request['kind']) ? request['kind'] : {};
   if (kind['group'] !== POLICY_RESOURCE.group || kind['kind'] !== POLICY_RESOURCE.kind) return undefined;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_ACTION_SETTINGS, evaluate } from '../../src/policy/index.ts';
 import { formatMarkdown } from '../../src/report/markdown.ts';
-import type { ReviewReport } from '../../src/report/model.ts';
+import type { Report } from '../../src/report/model.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { seed } from '../helpers/seed.ts';
 import { statefulSet } from '../cluster/fixtures.ts';
@@ -12,13 +12,13 @@ const EXEMPTING = { ...DEFAULT_ACTION_SETTINGS, annotationExemptions: true };
 const GRANT = { allowed: ['memory-limit-required'] };
 
 function item(name: string, object: unknown) {
-  return { file: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE', exemptionGrant: GRANT }, { surface: 'audit', actions: EXEMPTING }) };
+  return { source: `/apis/apps/v1/namespaces/shop/statefulsets/${name}`, line: 0, kind: 'StatefulSet', namespace: 'shop', name, evaluation: evaluate(builtinPolicies(), { object, operation: 'CREATE', exemptionGrant: GRANT }, { surface: 'audit', actions: EXEMPTING }) };
 }
 
 test('markdown: a summary table, then a findings table per StatefulSet that did not pass, table-safe', () => {
   const web = seed();
   (web['metadata'] as Record<string, unknown>)['annotations'] = { 'stateguard.io/exempt': 'memory-limit-required', 'stateguard.io/exempt-reason': 'a | b\nc' };
-  const report: ReviewReport = { apiServer: 'https://127.0.0.1:6443', items: [item('web', web), item('clean', statefulSet('clean', 'shop'))], problems: [{ file: 'https://127.0.0.1:6443', message: 'shop/x: 403 Forbidden' }], skipped: {} };
+  const report: Report = { apiServer: 'https://127.0.0.1:6443', items: [item('web', web), item('clean', statefulSet('clean', 'shop'))], problems: [{ file: 'https://127.0.0.1:6443', message: 'shop/x: 403 Forbidden' }], skipped: {} };
   const text = formatMarkdown(report, 'stateguard audit of https://127.0.0.1:6443');
   assert.match(text, /^## stateguard audit of https:\/\/127\.0\.0\.1:6443\n\n\*\*2 StatefulSets: 1 denied, 0 with warnings, 1 clean\*\*, 1 cluster errors\n/);
   assert.match(text, /^\| verdict \| StatefulSet \| deny violations \| warnings \| rule errors \| not evaluated \| skipped policies \|$/m);

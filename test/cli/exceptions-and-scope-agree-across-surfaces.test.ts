@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { auditStatefulSet } from '../../src/audit/audit-statefulset.ts';
 import { actionSettings, buildConfig, type ConfigInput } from '../../src/config/config.ts';
 import { configurePolicies, evaluate, readException, type ExceptionsInput, type JsonObject, type PolicyException, type PolicyResult } from '../../src/policy/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { CORPORA, corpusSkip, loadCorpus } from '../helpers/corpus.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 import { testApp } from '../webhook/helpers/app.ts';
@@ -81,7 +81,7 @@ for (const corpus of CORPORA) {
     try {
       writeFileSync(join(dir, 'config.yaml'), stringify(CONFIG));
       writeFileSync(join(dir, 'bundle.yaml'), [...statefulSets, ...documents].map((document) => stringify(document)).join('---\n'));
-      const run = runCli(['review', '--config', join(dir, 'config.yaml'), '-o', 'json', join(dir, 'bundle.yaml')]);
+      const run = await runCliInProcess(['review', '--config', join(dir, 'config.yaml'), '-o', 'json', join(dir, 'bundle.yaml')]);
       assert.ok(run.code === 0 || run.code === 1, `review exits 0 or 1: ${run.code} ${run.stderr}`);
       const report = JSON.parse(run.stdout) as { items: { namespace: string; name: string; results: PolicyResult[] }[] };
       reviewed = new Map(report.items.map((item) => [`${item.namespace}/${item.name}`, fromResults(item.results)]));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../src/config/config.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
-test('serve --help shows the defaults of the config schema', () => {
-  const { code, stdout } = runCli(['serve', '--help']);
+test('serve --help shows the defaults of the config schema', async () => {
+  const { code, stdout } = await runCliInProcess(['serve', '--help']);
   assert.equal(code, 0);
   // Help wraps at the terminal width: compare with the whitespace folded.
   const help = stdout.replace(/\s+/g, ' ');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import type { CliResult } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const README = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
@@ -23,7 +24,7 @@ test('the walkthrough shows the example policy and its test cases exactly as the
   for (const file of files) assert.equal(blocks.get(file), readFileSync(resolve(ROOT, file), 'utf8'), `${file} differs from the README`);
 });
 
-test("the walkthrough's commands, run through the real CLI, print what the README shows and exit as it says", () => {
+test("the walkthrough's commands, run through the real CLI, print what the README shows and exit as it says", async () => {
   const commands = examples().get('commands');
   assert.ok(commands !== undefined, 'the walkthrough has a commands block');
   const lines = commands.trimEnd().split('\n');
@@ -42,7 +43,7 @@ test("the walkthrough's commands, run through the real CLI, print what the READM
     const discard = line.endsWith(' > /dev/null');
     const words = line.slice(2).replace(/ > \/dev\/null$/, '').split(' ');
     assert.deepEqual(words.slice(0, 2), ['npx', 'stateguard'], line);
-    last = runCli(words.slice(2));
+    last = await runCliInProcess(words.slice(2));
     ran++;
     assert.equal(last.stderr, '', `${line}: stderr`);
     assert.equal(discard ? '' : last.stdout.trimEnd(), expected.join('\n'), `${line}: output`);

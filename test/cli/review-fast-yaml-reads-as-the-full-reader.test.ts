@@ -1,5 +1,5 @@
 /**
- * The reader's fast path (js-yaml events, src/cli/fast-yaml.ts) gives exactly the events of the `yaml` library's
+ * The reader's fast path (js-yaml events, src/policy/fast-yaml.ts) gives exactly the events of the `yaml` library's
  * Document path: the same objects (values, key order, -0, NaN), the same line numbers, the same problems and
  * messages. Over both corpora's files, tricky YAML, and mangled text. Where it cannot be sure it gives up, and the
  * full reader words the answer.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { FAST_MAX_CHARS, fastDocuments, resolvePlain } from '../../src/cli/fast-yaml.ts';
+import { FAST_MAX_CHARS, fastDocuments, readFastDocuments, resolvePlain, type FastDocument } from '../../src/policy/fast-yaml.ts';
 import { parseDocuments, parseText } from '../../src/cli/read-manifests.ts';
 import { corpusFiles, presentCorpora } from '../helpers/corpus.ts';
 import { checkProperty } from '../fuzz/fuzz-settings.ts';
@@ -67,6 +67,21 @@ const TRICKY: Readonly<Record<string, string>> = {
   'a multi-line implicit key': sts('m', '"multi\n  line": v\n'),
   'odd indentation of a sequence under a key': sts('i', 'x:\n- a\n- b\ny:\n    - c\n'),
   'a StatefulSet that is not apps/v1': sts('v').replace('apps/v1', 'apps/v1beta1'),
+  // The fast path cuts a text before each `---` at the start of a line and reads the parts one at a time.
+  'markers inside block scalars, and one ending a block scalar': `${sts('a', 'x: |\n  ---\n  ...\n  --- y\ny: >\n  text\n')}---\n${sts('b', 'z: |\n  last line\n')}---\n${sts('c')}`,
+  'a block scalar at the root, cut by a marker': `--- |\n  text\n---\n${sts('a')}`,
+  '--- with a comment': `${sts('a')}--- # the second\n${sts('b')}---\t# a tab\n${sts('c')}`,
+  '--- with content on the same line': `${sts('a')}--- {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: b}}\n--- ${'\n'}${sts('c')}`,
+  '--- with a tag on the same line, after a plain document': `${sts('a')}--- !!map\n${sts('b')}`,
+  '---x and -- are not markers': `${sts('a', '---x: 1\n--: 2\n')}`,
+  '... ends a document, with and without a --- after it': `${sts('a')}...\n${sts('b')}...\n# between\n---\n${sts('c')}...\n`,
+  'a marker after a byte-order mark': `\uFEFF---\n${sts('a')}\uFEFF---\n${sts('b')}`,
+  'several documents with CRLF line breaks': `${sts('a')}---\n${sts('b')}--- # c\n${sts('c')}`.replaceAll('\n', '\r\n'),
+  'a directive before a later document': `${sts('a')}...\n%YAML 1.1\n---\n${sts('b', 'x: yes\n')}`,
+  'a flow collection across a marker': `${sts('a')}---\nx: [a,\n---\n  b]\n---\n${sts('b')}`,
+  'a quoted scalar across a marker': `${sts('a')}---\nx: "a\n---\n  b"\n---\n${sts('b')}`,
+  'an alias to an anchor of an earlier document': `${sts('a', 'x: &n 1\n')}---\n${sts('b', 'y: *n\n')}`,
+  'a duplicate key in the last of three documents': `${sts('a')}---\n${sts('b')}---\n${sts('c', 'kind: StatefulSet\n')}`,
 };
 
 for (const [name, text] of Object.entries(TRICKY)) {
@@ -80,6 +95,16 @@ test('the fast path gives up where the two libraries could differ', () => {
   for (const name of ['several documents, comments, an empty one', 'CRLF line breaks', 'a byte-order mark', 'core-schema scalars', 'block scalars and folding', 'flow collections', 'a kind: List', 'JSON']) {
     assert.notEqual(fastDocuments(TRICKY[name] ?? ''), undefined, name);
   }
+});
+
+test('the fast path gives each document as soon as its part is read, and says where the full reader takes over', () => {
+  const reading = readFastDocuments(`${sts('a')}---\n${sts('b')}---\nkey: [unclosed\n---\n${sts('c')}`);
+  const first = reading.next();
+  assert.equal(first.done, false);
+  assert.deepStrictEqual([first.value && first.value.line, (reading.next().value as FastDocument).line], [1, 13]);
+  assert.deepStrictEqual(reading.next(), { done: true, value: false });
+  const whole = readFastDocuments(`${sts('a')}---\n${sts('b')}`);
+  assert.deepStrictEqual([...whole].map((document) => document.line), [1, 13]);
 });
 
 test('an input over FAST_MAX_CHARS takes the full reader, which streams it one document at a time', () => {
@@ -100,7 +125,7 @@ test('plain scalars resolve as the yaml library resolves them', () => {
 function yamlValue(source: string): unknown {
   const events = [...parseDocuments('x', `kind: StatefulSet\napiVersion: apps/v1\nv: ${source}\n`, false, false)];
   const event = events[0];
-  return event?.kind === 'manifest' ? event.manifest.object['v'] : Symbol('unread');
+  return event?.type === 'manifest' ? event.manifest.object['v'] : Symbol('unread');
 }
 
 type TextEdit = { readonly kind: 'drop' | 'repeat' | 'indent' | 'insert'; readonly line: number; readonly text: string };

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
 const seedText = readFileSync(SEED_FILE, 'utf8');
 const NO_STACK = /\n\s+at /;
 
-test('symbolic links to files and directories inside a reviewed directory are followed', () => {
+test('symbolic links to files and directories inside a reviewed directory are followed', async () => {
   const base = mkdtempSync(join(tmpdir(), 'stateguard-links-'));
   const reviewed = join(base, 'reviewed');
   const elsewhere = join(base, 'elsewhere');
@@ -19,21 +20,21 @@ test('symbolic links to files and directories inside a reviewed directory are fo
   copyFileSync(SEED_FILE, join(elsewhere, 'web.yaml'));
   symlinkSync(join(elsewhere, 'web.yaml'), join(reviewed, 'linked.yaml'));
   symlinkSync(elsewhere, join(reviewed, 'linked-dir'));
-  const { code, stdout, stderr } = runCli(['review', reviewed]);
+  const { code, stdout, stderr } = await runCliInProcess(['review', reviewed]);
   assert.equal(code, 1, stdout + stderr);
   assert.match(stdout, /DENY StatefulSet default\/web .*linked-dir\/web\.yaml:\d+/);
   assert.match(stdout, /DENY StatefulSet default\/web .*linked\.yaml:\d+/);
   assert.match(stdout, /^2 StatefulSets reviewed/m);
 });
 
-test('a broken symbolic link and a link loop are input errors; the rest is reviewed', () => {
+test('a broken symbolic link and a link loop are input errors; the rest is reviewed', async () => {
   const reviewed = mkdtempSync(join(tmpdir(), 'stateguard-badlinks-'));
   copyFileSync(SEED_FILE, join(reviewed, 'web.yaml'));
   symlinkSync(join(reviewed, 'gone.yaml'), join(reviewed, 'broken.yaml'));
   mkdirSync(join(reviewed, 'sub'));
   symlinkSync(reviewed, join(reviewed, 'sub', 'up'));
   symlinkSync('self.yaml', join(reviewed, 'self.yaml'));
-  const { code, stdout, stderr } = runCli(['review', reviewed]);
+  const { code, stdout, stderr } = await runCliInProcess(['review', reviewed]);
   assert.equal(code, 2, stdout + stderr);
   assert.match(stdout, /broken\.yaml: broken symbolic link \(to .*gone\.yaml\): no such file or directory/);
   assert.match(stdout, /self\.yaml: broken symbolic link \(to self\.yaml\): too many levels of symbolic links/);
@@ -42,7 +43,7 @@ test('a broken symbolic link and a link loop are input errors; the rest is revie
   assert.doesNotMatch(stdout + stderr, NO_STACK);
 });
 
-test('a subdirectory that cannot be read (a path longer than PATH_MAX, which root hits too) is an input error; the rest is reviewed', () => {
+test('a subdirectory that cannot be read (a path longer than PATH_MAX, which root hits too) is an input error; the rest is reviewed', async () => {
   const base = mkdtempSync(join(tmpdir(), 'stateguard-deep-'));
   copyFileSync(SEED_FILE, join(base, 'web.yaml'));
   const cwd = process.cwd();
@@ -55,7 +56,7 @@ test('a subdirectory that cannot be read (a path longer than PATH_MAX, which roo
   } finally {
     process.chdir(cwd);
   }
-  const { code, stdout, stderr } = runCli(['review', base]);
+  const { code, stdout, stderr } = await runCliInProcess(['review', base]);
   assert.equal(code, 2, stdout + stderr);
   assert.match(stdout, /ERROR .*dddd: cannot read directory: the path is too long/);
   assert.match(stdout, /DENY StatefulSet default\/web .*web\.yaml/);
@@ -63,7 +64,7 @@ test('a subdirectory that cannot be read (a path longer than PATH_MAX, which roo
   try { execFileSync('rm', ['-rf', base]); } catch { /* best effort */ }
 });
 
-test('a subdirectory without read permission is an input error; the rest is reviewed', (t) => {
+test('a subdirectory without read permission is an input error; the rest is reviewed', async (t) => {
   if (process.getuid?.() === 0) {
     t.skip('root reads a mode-000 directory; the PATH_MAX case above covers an unreadable directory as root');
     return;
@@ -73,7 +74,7 @@ test('a subdirectory without read permission is an input error; the rest is revi
   mkdirSync(join(base, 'locked'));
   chmodSync(join(base, 'locked'), 0o000);
   try {
-    const { code, stdout, stderr } = runCli(['review', base]);
+    const { code, stdout, stderr } = await runCliInProcess(['review', base]);
     assert.equal(code, 2, stdout + stderr);
     assert.match(stdout, /locked: cannot read directory: permission denied/);
     assert.match(stdout, /DENY StatefulSet default\/web/);
@@ -83,6 +84,8 @@ test('a subdirectory without read permission is an input error; the rest is revi
   }
 });
 
+// The three below run the CLI as a process: stdin is a real pipe or device, and a read that blocked would hang only
+// the child (runCli's timeout), not the test runner.
 test('stdin has the same 64 MiB limit as a file: a bigger stream is refused, not reviewed', () => {
   const big = Buffer.from(`${seedText}# ${'x'.repeat(65 * 1024 * 1024)}\n`);
   const { code, stdout, stderr } = runCli(['review', '-'], { input: big });

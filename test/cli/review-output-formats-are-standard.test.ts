@@ -3,24 +3,24 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { sarifValidator } from '../helpers/sarif-schema.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
 const seedText = readFileSync(SEED_FILE, 'utf8');
 
-test('text output escapes control characters and ANSI escapes taken from manifest fields', () => {
+test('text output escapes control characters and ANSI escapes taken from manifest fields', async () => {
   const hostile = seedText
     .replace('name: web\n  namespace', 'name: "web\\e[2J\\e]0;owned\\a\\rPASS"\n  namespace')
     .replace('image: registry.k8s.io/nginx-slim:0.27', 'image: "registry.k8s.io/nginx-slim:latest\\e[32m\\u202e"');
-  const { code, stdout } = runCli(['review', '-'], { input: hostile });
+  const { code, stdout } = await runCliInProcess(['review', '-'], { input: hostile });
   assert.equal(code, 1, stdout);
   for (const raw of ['\u001b', '\u0007', '\r', '\u202e']) assert.ok(!stdout.includes(raw), `no raw ${JSON.stringify(raw)} reaches the terminal`);
   assert.match(stdout, /default\/web\\x1b\[2J\\x1b\]0;owned\\x07\\rPASS/);
 });
 
-test('--diff is a unified diff: ---/+++ headers and @@ -a,b +c,d @@ hunks', () => {
-  const { stdout } = runCli(['review', '--diff', SEED_FILE]);
+test('--diff is a unified diff: ---/+++ headers and @@ -a,b +c,d @@ hunks', async () => {
+  const { stdout } = await runCliInProcess(['review', '--diff', SEED_FILE]);
   assert.match(stdout, /^ {4}--- statefulset\/default\/web\tsubmitted$/m);
   assert.match(stdout, /^ {4}\+\+\+ statefulset\/default\/web\tas the webhook would admit it$/m);
   assert.match(stdout, /^ {4}@@ -\d+,\d+ \+\d+,\d+ @@$/m);
@@ -36,12 +36,12 @@ interface Sarif {
   }[];
 }
 
-test('-o sarif validates against the SARIF 2.1.0 schema; input errors have a rule; locations are relative to %SRCROOT%', () => {
+test('-o sarif validates against the SARIF 2.1.0 schema; input errors have a rule; locations are relative to %SRCROOT%', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stateguard-sarif-'));
   mkdirSync(join(dir, 'k8s'));
   copyFileSync(SEED_FILE, join(dir, 'k8s', 'web.yaml'));
   writeFileSync(join(dir, 'k8s', 'broken file.yaml'), 'kind: [\n');
-  const { stdout } = runCli(['review', '-o', 'sarif', 'k8s', '-'], { cwd: dir, input: 'kind: [\n' });
+  const { stdout } = await runCliInProcess(['review', '-o', 'sarif', 'k8s', '-'], { cwd: dir, input: 'kind: [\n' });
   const sarif = JSON.parse(stdout) as Sarif;
   const validate = sarifValidator();
   assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));

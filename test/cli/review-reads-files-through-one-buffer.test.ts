@@ -19,9 +19,9 @@ test('a multi-chunk file and the small files after it are each read whole and un
     writeFileSync(join(dir, 'a-big.yaml'), big);
     writeFileSync(join(dir, 'b-small.yaml'), sts('small'));
     writeFileSync(join(dir, 'c-tiny.yaml'), sts('t'));
-    const set = readManifests([dir], textStdin(''));
-    assert.deepEqual(set.problems, []);
-    assert.deepEqual(set.manifests.map((m) => [m.object['metadata'], m.line]), [[{ name: 'big' }, 60_001], [{ name: 'small' }, 1], [{ name: 't' }, 1]]);
+    const reading = readManifests([dir], textStdin(''));
+    assert.deepEqual(reading.problems, []);
+    assert.deepEqual(reading.manifests.map((m) => [m.object['metadata'], m.line]), [[{ name: 'big' }, 60_001], [{ name: 'small' }, 1], [{ name: 't' }, 1]]);
     for (const name of ['a-big.yaml', 'b-small.yaml', 'c-tiny.yaml', 'a-big.yaml']) {
       const read = readFileLimited(join(dir, name));
       assert.ok('bytes' in read);

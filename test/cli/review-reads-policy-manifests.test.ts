@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const GOOD = join(import.meta.dirname, '../../policies/tests/good-statefulset.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'stateguard-manifests-'));
@@ -43,20 +43,20 @@ spec:
     fix: add metadata.labels.cost-center
 `;
 
-test('review --policies reads a file of StatefulSetPolicy manifests, the documents one would kubectl apply', () => {
+test('review --policies reads a file of StatefulSetPolicy manifests, the documents one would kubectl apply', async () => {
   const file = join(dir, 'policies.yaml');
   writeFileSync(file, MANIFESTS);
-  const result = runCli(['review', '--policies', file, '-o', 'json', GOOD]);
+  const result = await runCliInProcess(['review', '--policies', file, '-o', 'json', GOOD]);
   assert.equal(result.code, 1, result.stderr);
   const findings = JSON.stringify(JSON.parse(result.stdout));
   assert.match(findings, /team-label-required/);
   assert.match(findings, /cost-center-label/);
 });
 
-test('an invalid manifest in such a file names the file, line and field', () => {
+test('an invalid manifest in such a file names the file, line and field', async () => {
   const file = join(dir, 'invalid.yaml');
   writeFileSync(file, MANIFESTS.replace('action: deny', 'action: block'));
-  const result = runCli(['review', '--policies', file, GOOD]);
+  const result = await runCliInProcess(['review', '--policies', file, GOOD]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /invalid\.yaml:11: policy team-label-required: spec\.action: must be equal to one of the allowed values/);
 });

@@ -9,6 +9,7 @@ import { runCli } from '../helpers/cli.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
+// As a process (the smoke test of `review`): the real streams, no TTY, the exit code a shell sees.
 test('review of the seed example prints both violations with their fixes and exits 1', async () => {
   const { code, stdout } = runCli(['review', SEED_FILE]);
   assert.equal(code, 1);
@@ -22,11 +23,11 @@ test('review of the seed example prints both violations with their fixes and exi
 
 test('--fail-on warn turns warnings into exit 1; a clean manifest exits 0', async () => {
   const clean = readFileSync(join(import.meta.dirname, '../../policies/tests/good-statefulset.yaml'), 'utf8');
-  assert.equal(runCli(['review', '-'], { input: clean }).code, 0);
+  assert.equal((await runCliInProcess(['review', '-'], { input: clean })).code, 0);
   const warnOnly = clean.replace(/ {10}readinessProbe:[\s\S]*?(?=\n {10}\S)/, '');
   assert.notEqual(warnOnly, clean, 'fixture has a readinessProbe to remove');
-  assert.equal(runCli(['review', '-'], { input: warnOnly }).code, 0);
-  assert.equal(runCli(['review', '--fail-on', 'warn', '-'], { input: warnOnly }).code, 1);
+  assert.equal((await runCliInProcess(['review', '-'], { input: warnOnly })).code, 0);
+  assert.equal((await runCliInProcess(['review', '--fail-on', 'warn', '-'], { input: warnOnly })).code, 1);
 });
 
 test('-o json carries results and the patch', async () => {
@@ -93,12 +94,12 @@ test('--fix writes the mutated manifest back and keeps comments; a second review
 });
 
 test('multi-document YAML, kind: List and JSON are read; other kinds are skipped and counted', async () => {
-  const { stdout } = runCli(['review', join(FIXTURE_CORPUS.dir, 'mongo-replica-set-list.yaml'), join(FIXTURE_CORPUS.dir, 'postgres-primary-with-service-and-pdb.yaml')]);
+  const { stdout } = await runCliInProcess(['review', join(FIXTURE_CORPUS.dir, 'mongo-replica-set-list.yaml'), join(FIXTURE_CORPUS.dir, 'postgres-primary-with-service-and-pdb.yaml')]);
   assert.match(stdout, /StatefulSet default\/mongo/);
   assert.match(stdout, /StatefulSet shop\/postgres/);
   assert.match(stdout, /2 StatefulSets reviewed.*3 other documents skipped \(2 Service, 1 PodDisruptionBudget\)/);
   const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }))] });
-  const fromStdin = runCli(['review', '-'], { input: json });
+  const fromStdin = await runCliInProcess(['review', '-'], { input: json });
   assert.equal(fromStdin.code, 0);
   assert.match(fromStdin.stdout, /0 StatefulSets reviewed.*1 other document skipped \(1 Service\)/);
 });

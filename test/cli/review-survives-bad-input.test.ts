@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { SEED_FILE } from '../helpers/seed.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'stateguard-bad-'));
@@ -24,8 +24,8 @@ const cases: { name: string; file: () => string; message: RegExp }[] = [
 ];
 
 for (const c of cases) {
-  test(`${c.name}; the other files are still reviewed and the exit code is 2`, () => {
-    const { code, stdout, stderr } = runCli(['review', c.file(), SEED_FILE]);
+  test(`${c.name}; the other files are still reviewed and the exit code is 2`, async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['review', c.file(), SEED_FILE]);
     assert.equal(code, 2, stdout + stderr);
     assert.match(stdout, c.message);
     assert.match(stdout, /DENY StatefulSet default\/web .*seed-statefulset\.yaml/);
@@ -33,28 +33,28 @@ for (const c of cases) {
   });
 }
 
-test('a StatefulSet with template: null gets a finding, not a crash', () => {
+test('a StatefulSet with template: null gets a finding, not a crash', async () => {
   const file = write('null-template.yaml', 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: t }\nspec:\n  serviceName: t\n  selector: { matchLabels: { app: t } }\n  template: null\n');
-  const { code, stdout } = runCli(['review', file]);
+  const { code, stdout } = await runCliInProcess(['review', file]);
   assert.equal(code, 1);
   assert.match(stdout, /template-sanity spec\.template/);
 });
 
-test('a 10 MB file is reviewed', () => {
+test('a 10 MB file is reviewed', async () => {
   const docs = Array.from({ length: 2000 }, (_, i) => seedText.replace('name: web\n  namespace', `name: web-${i}\n  namespace`)).join('---\n');
   const file = write('big10.yaml', `${docs}\n# ${'x'.repeat(10 * 1024 * 1024 - docs.length)}\n`);
   assert.ok(readFileSync(file).length > 10 * 1024 * 1024);
-  const { code, stdout } = runCli(['review', '-o', 'json', file]);
+  const { code, stdout } = await runCliInProcess(['review', '-o', 'json', file]);
   assert.equal(code, 1);
   assert.equal((JSON.parse(stdout) as { summary: { statefulSets: number } }).summary.statefulSets, 2000);
 });
 
-test('a directory with 5,000 manifests is reviewed; a bad one among them is named and the rest go on', () => {
+test('a directory with 5,000 manifests is reviewed; a bad one among them is named and the rest go on', async () => {
   const many = join(dir, 'many');
   mkdirSync(many);
   for (let i = 0; i < 5000; i++) writeFileSync(join(many, `sts-${String(i).padStart(4, '0')}.yaml`), seedText.replace('name: web\n', `name: web-${i}\n`));
   writeFileSync(join(many, 'sts-2500.yaml'), 'kind: [\n');
-  const { code, stdout } = runCli(['review', '-o', 'json', many]);
+  const { code, stdout } = await runCliInProcess(['review', '-o', 'json', many]);
   assert.equal(code, 2);
   const report = JSON.parse(stdout) as { summary: { statefulSets: number }; problems: { file: string; line: number }[] };
   assert.equal(report.summary.statefulSets, 4999);
@@ -62,16 +62,16 @@ test('a directory with 5,000 manifests is reviewed; a bad one among them is name
   assert.match(report.problems[0]?.file ?? '', /sts-2500\.yaml$/);
 });
 
-test('usage errors exit 2', () => {
-  assert.equal(runCli(['review']).code, 2);
-  assert.equal(runCli(['review', '-o', 'html', SEED_FILE]).code, 2);
-  assert.equal(runCli(['frobnicate']).code, 2);
-  assert.equal(runCli(['--version']).code, 0);
+test('usage errors exit 2', async () => {
+  assert.equal((await runCliInProcess(['review'])).code, 2);
+  assert.equal((await runCliInProcess(['review', '-o', 'html', SEED_FILE])).code, 2);
+  assert.equal((await runCliInProcess(['frobnicate'])).code, 2);
+  assert.equal((await runCliInProcess(['--version'])).code, 0);
 });
 
-test('a bad config file is a clear error', () => {
+test('a bad config file is a clear error', async () => {
   const config = write('config.yaml', 'policies:\n  storage-class-required: { action: block }\nunknownKey: 1\n');
-  const { code, stderr } = runCli(['review', '--config', config, SEED_FILE]);
+  const { code, stderr } = await runCliInProcess(['review', '--config', config, SEED_FILE]);
   assert.equal(code, 2);
   assert.match(stderr, /config file .*config\.yaml is invalid/);
   assert.match(stderr, /unknown field "unknownKey"/);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { stringify } from 'yaml';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const statefulSet = readFileSync(join(import.meta.dirname, '../../policies/tests/good-statefulset.yaml'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'stateguard-lookups-'));
@@ -24,16 +24,16 @@ function results(stdout: string): Record<string, string> {
   return Object.fromEntries((report.items[0]?.results ?? []).map((r) => [r.policy, r.result]));
 }
 
-test('a Service in the same bundle that is not headless is reported, not skipped as "no cluster data"', () => {
-  const { stdout } = runCli(['review', '-o', 'json', '-'], { input: `${service('postgres-headless', '10.96.0.7')}---\n${statefulSet}` });
+test('a Service in the same bundle that is not headless is reported, not skipped as "no cluster data"', async () => {
+  const { stdout } = await runCliInProcess(['review', '-o', 'json', '-'], { input: `${service('postgres-headless', '10.96.0.7')}---\n${statefulSet}` });
   assert.equal(results(stdout)['headless-service-exists'], 'warn');
 });
 
-test('the bundle\'s headless Service and PodDisruptionBudget satisfy their lookups; the text says they came from the review', () => {
-  const { stdout } = runCli(['review', '-'], { input: `${service('postgres-headless', 'None')}---\n${pdb}---\n${statefulSet}` });
+test('the bundle\'s headless Service and PodDisruptionBudget satisfy their lookups; the text says they came from the review', async () => {
+  const { stdout } = await runCliInProcess(['review', '-'], { input: `${service('postgres-headless', 'None')}---\n${pdb}---\n${statefulSet}` });
   assert.doesNotMatch(stdout, /headless-service-exists|pdb-exists/);
   assert.match(stdout, /lookups: Services from <stdin>; PodDisruptionBudgets from <stdin>; StorageClasses not known \(no cluster data\)/);
-  const json = runCli(['review', '-o', 'json', '-'], { input: `${service('postgres-headless', 'None')}---\n${pdb}---\n${statefulSet}` });
+  const json = await runCliInProcess(['review', '-o', 'json', '-'], { input: `${service('postgres-headless', 'None')}---\n${pdb}---\n${statefulSet}` });
   assert.equal(results(json.stdout)['headless-service-exists'], 'pass');
   assert.equal(results(json.stdout)['pdb-exists'], 'pass');
   const report = JSON.parse(json.stdout) as { lookups: { data: string; from: string[] }[] };
@@ -42,39 +42,39 @@ test('the bundle\'s headless Service and PodDisruptionBudget satisfy their looku
   assert.equal(json.stderr, '');
 });
 
-test('without --cluster-data, an object missing from the bundle is not known to be missing: the lookup still skips', () => {
-  const { stdout } = runCli(['review', '-o', 'json', '-'], { input: `${service('other', 'None')}---\n${statefulSet}` });
+test('without --cluster-data, an object missing from the bundle is not known to be missing: the lookup still skips', async () => {
+  const { stdout } = await runCliInProcess(['review', '-o', 'json', '-'], { input: `${service('other', 'None')}---\n${statefulSet}` });
   assert.equal(results(stdout)['headless-service-exists'], 'skip');
   assert.equal(results(stdout)['pdb-exists'], 'skip');
 });
 
-test('--cluster-data gives the cluster\'s lists: what they lack does not exist, what they have is used, and the source is named', () => {
+test('--cluster-data gives the cluster\'s lists: what they lack does not exist, what they have is used, and the source is named', async () => {
   const cluster = join(work, 'cluster.yaml');
   writeFileSync(cluster, stringify({ apiVersion: 'v1', kind: 'List', items: [storageClass('standard'), { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'other', namespace: 'default' }, spec: { selector: { matchLabels: { app: 'other' } } } }] }));
-  const missing = runCli(['review', '-o', 'json', '--cluster-data', cluster, '-'], { input: statefulSet });
+  const missing = await runCliInProcess(['review', '-o', 'json', '--cluster-data', cluster, '-'], { input: statefulSet });
   assert.equal(results(missing.stdout)['storage-class-exists'], 'warn');
   assert.equal(results(missing.stdout)['pdb-exists'], 'warn');
   assert.equal(results(missing.stdout)['headless-service-exists'], 'skip', 'no Services were given at all');
 
   writeFileSync(cluster, stringify({ apiVersion: 'v1', kind: 'List', items: [storageClass('fast-ssd')] }));
-  const found = runCli(['review', '--cluster-data', cluster, '-'], { input: `${pdb}---\n${statefulSet}` });
+  const found = await runCliInProcess(['review', '--cluster-data', cluster, '-'], { input: `${pdb}---\n${statefulSet}` });
   assert.doesNotMatch(found.stdout, /storage-class-exists|pdb-exists/);
   assert.match(found.stdout, new RegExp(`StorageClasses from --cluster-data ${cluster.replace(/[/.]/g, '\\$&')}`));
   assert.match(found.stdout, /PodDisruptionBudgets from <stdin>/);
 });
 
-test('--cluster-data problems are named as such, and stdin cannot be cluster data', () => {
-  const { stdout, code } = runCli(['review', '--cluster-data', join(work, 'absent.yaml'), '--cluster-data', '-', '-'], { input: statefulSet });
+test('--cluster-data problems are named as such, and stdin cannot be cluster data', async () => {
+  const { stdout, code } = await runCliInProcess(['review', '--cluster-data', join(work, 'absent.yaml'), '--cluster-data', '-', '-'], { input: statefulSet });
   assert.match(stdout, /--cluster-data: cannot read: no such file or directory/);
   assert.match(stdout, /--cluster-data -: stdin is for the manifests to review/);
   assert.equal(code, 2);
 });
 
-test('a StatefulSet sees the lookup objects of its own file, not those of another reviewed file', () => {
+test('a StatefulSet sees the lookup objects of its own file, not those of another reviewed file', async () => {
   const dir = mkdtempSync(join(work, 'dir-'));
   writeFileSync(join(dir, 'a-other-app.yaml'), service('postgres-headless', '10.96.0.9'));
   writeFileSync(join(dir, 'b-postgres.yaml'), statefulSet);
-  assert.equal(results(runCli(['review', '-o', 'json', dir]).stdout)['headless-service-exists'], 'skip');
+  assert.equal(results((await runCliInProcess(['review', '-o', 'json', dir])).stdout)['headless-service-exists'], 'skip');
   writeFileSync(join(dir, 'b-postgres.yaml'), `${service('postgres-headless', 'None')}---\n${statefulSet}`);
-  assert.equal(results(runCli(['review', '-o', 'json', dir]).stdout)['headless-service-exists'], 'pass');
+  assert.equal(results((await runCliInProcess(['review', '-o', 'json', dir])).stdout)['headless-service-exists'], 'pass');
 });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { loadSettings } from '../../src/cli/main.ts';
 import { StateguardError } from '../../src/policy/index.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'stateguard-params-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -76,28 +76,28 @@ test('a policy the config names but the built-ins being off leaves unloaded is a
   assert.match(error.describe(), /policies\.min-replicas: no policy with this id/);
 });
 
-test('`stateguard explain` and `stateguard policies` show the effective params', () => {
+test('`stateguard explain` and `stateguard policies` show the effective params', async () => {
   const config = configFile('policies:\n  min-replicas: { action: deny, params: { min: 5 } }\n');
-  const explained = runCli(['explain', 'min-replicas', '--config', config]);
+  const explained = await runCliInProcess(['explain', 'min-replicas', '--config', config]);
   assert.equal(explained.code, 0, explained.stderr);
   assert.match(explained.stdout, /^params: \{"min":5\} \(the config file sets min\)$/m);
   assert.match(explained.stdout, /^action from the config file: deny$/m);
-  const builtin = runCli(['explain', 'min-replicas']);
+  const builtin = await runCliInProcess(['explain', 'min-replicas']);
   assert.match(builtin.stdout, /^params: \{"min":3\}$/m);
 
-  const listed = runCli(['policies', '--config', config]);
+  const listed = await runCliInProcess(['policies', '--config', config]);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^min-replicas .*params: \{"min":5\}/m);
-  const json = runCli(['policies', '--json', '--config', config]);
+  const json = await runCliInProcess(['policies', '--json', '--config', config]);
   const entries = JSON.parse(json.stdout) as { id: string; params: unknown }[];
   assert.deepEqual(entries.find((e) => e.id === 'min-replicas')?.params, { min: 5 });
   assert.deepEqual(entries.find((e) => e.id === 'pod-anti-affinity')?.params, { topologyKey: 'kubernetes.io/hostname', mode: 'preferred', weight: 100 });
   assert.deepEqual(entries.find((e) => e.id === 'storage-class-required')?.params, {});
 });
 
-test('a configured param changes the verdict of `stateguard review`', () => {
+test('a configured param changes the verdict of `stateguard review`', async () => {
   const config = configFile('policies:\n  min-replicas: { action: deny, params: { min: 5 } }\n');
-  const reviewed = runCli(['review', '--config', config, 'examples/seed-statefulset.yaml']);
+  const reviewed = await runCliInProcess(['review', '--config', config, 'examples/seed-statefulset.yaml']);
   assert.match(reviewed.stdout, /below the minimum of 5/);
 });
 
@@ -113,9 +113,9 @@ test("the README's config example loads, its params, action overrides and mutato
   assert.equal(set.byId.get('default-run-as-non-root')?.mutate?.enabled, true);
 });
 
-test('a bad config reaches the CLI user as one clear error, exit 2', () => {
+test('a bad config reaches the CLI user as one clear error, exit 2', async () => {
   const config = configFile('policies:\n  min-replicas: { params: { min: 0 } }\n');
-  const result = runCli(['policies', '--config', config]);
+  const result = await runCliInProcess(['policies', '--config', config]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /policies\.min-replicas\.params\.min: must be >= 1/);
   assert.doesNotMatch(result.stderr, /\n\s+at /);

@@ -25,7 +25,7 @@ let cluster: Cluster;
 before(async () => {
   cluster = await startCluster();
   await kubectl(['apply', '-f', CRD]);
-  await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   await kubectl(['create', 'namespace', namespace]);
 });
 

@@ -26,7 +26,7 @@ let cluster: Cluster;
 before(async () => {
   cluster = await startCluster();
   await kubectl(['apply', '-f', CRD]);
-  await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   const namespaces = Array.from({ length: NAMESPACES }, (_, n) => `team-${n}`);
   const objects = [
     ...namespaces.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),

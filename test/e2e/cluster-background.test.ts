@@ -38,7 +38,7 @@ before(async () => {
   cluster = await startCluster();
   kube = loadKube({ kubeconfig: await stateguardKubeconfig(cluster) });
   await kubectl(['apply', '-f', CRD]);
-  await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true }));
   cache = startLookupCache(kube, { log: silentLog, watchTimeoutSeconds: 5 });

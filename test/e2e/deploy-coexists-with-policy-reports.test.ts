@@ -84,7 +84,7 @@ test('installing and uninstalling deploy/base leaves another producer\'s PolicyR
   const crd = parse(readFileSync(resolve(ROOT, 'deploy/components/policyreport-crd/policyreport-crd.yaml'), 'utf8')) as { metadata: Json };
   crd.metadata['labels'] = { ...OTHERS };
   await cluster.kubectlOk(['apply', '--field-manager=kyverno', '-f', '-'], { input: JSON.stringify(crd) });
-  await cluster.kubectlOk(['wait', '--for=condition=Established', CRD_NAME]);
+  await cluster.waitEstablished(CRD_NAME);
   await eventually('the other producer\'s reports are written', async () => {
     const written = await Promise.all([kubectl(['create', '-f', '-'], othersReport('kyverno-beta', 'v1beta1')), kubectl(['create', '-f', '-'], othersReport('kyverno-alpha', 'v1alpha2'))]);
     return written.every((w) => w.code === 0 || /AlreadyExists/.test(w.stderr)) ? true : undefined;

@@ -32,7 +32,7 @@ const manifestObjects = () => releaseObjects(cluster.kubeconfig, 'stateguard', '
 
 test('on a cluster without a PolicyReport CRD, policyReportCRD.install installs the upstream one, upgrade keeps owning it, and uninstall keeps it', async () => {
   install(WITH_CRD);
-  await cluster.kubectlOk(['wait', '--for=condition=Established', CRD_NAME]);
+  await cluster.waitEstablished(CRD_NAME);
   const crd = JSON.parse((await cluster.kubectlOk(['get', CRD_NAME, '-o', 'json'])).stdout) as { metadata: { annotations: Record<string, string> }; spec: { versions: { name: string; storage: boolean }[] } };
   assert.equal(crd.metadata.annotations['helm.sh/resource-policy'], 'keep');
   assert.deepEqual(crd.spec.versions.map((v) => `${v.name}${v.storage ? '*' : ''}`), ['v1alpha1', 'v1alpha2', 'v1beta1*']);

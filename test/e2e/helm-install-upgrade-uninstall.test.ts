@@ -77,7 +77,7 @@ const dryRunCreate = () => cluster.kubectl(['create', '--dry-run=server', '-f', 
 test('helm install: the webhook configurations call the chart\'s Service, and a StatefulSet is denied or admitted as the values say', async () => {
   // With the PolicyReport CRD (the cluster has none), so the background audit runs too.
   helm(['install', 'stateguard', CHART, '--namespace', 'stateguard', '--create-namespace'], { policyReportCRD: { install: true } });
-  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   for (const hook of await liveHooks()) {
     assert.equal(hook.failurePolicy, 'Fail');
     assert.deepEqual(hook.clientConfig.service && [hook.clientConfig.service.namespace, hook.clientConfig.service.name], ['stateguard', 'stateguard']);

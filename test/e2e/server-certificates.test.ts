@@ -53,7 +53,7 @@ before(async () => {
   assert.equal(applied.code, 0, applied.stderr);
   // The PolicyReport CRD is an opt-in piece of deploy/; with it the server runs every cluster feature.
   await cluster.kubectlOk(['apply', '-f', POLICY_REPORT_CRD]);
-  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   // The namespace exists (a missing one stops the server at start-up); RBAC forbids stateguard's Lease in it.
   await cluster.kubectlOk(['create', 'namespace', 'elsewhere']);
 });

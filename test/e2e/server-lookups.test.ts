@@ -25,7 +25,7 @@ before(async () => {
   await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true });
   // The PolicyReport CRD is an opt-in piece of deploy/; with it the server runs every cluster feature.
   await cluster.kubectlOk(['apply', '-f', resolve(import.meta.dirname, '../../deploy/components/policyreport-crd/policyreport-crd.yaml')]);
-  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   stateguard = await startStateguard({ kubeconfig: serviceAccount });
   // The CA bundle --ca-out wrote is the one the server keeps in its Secret (and patches into the configurations).
   await registerWebhooks(cluster, stateguard);

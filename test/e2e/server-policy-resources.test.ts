@@ -25,7 +25,7 @@ before(async () => {
   cluster = await startCluster();
   const serviceAccount = await stateguardKubeconfig(cluster);
   await cluster.kubectlOk(['apply', '-f', CRD]);
-  await cluster.kubectlOk(['wait', '--for=condition=Established', 'crd/statefulsetpolicies.stateguard.io']);
+  await cluster.waitEstablished('crd/statefulsetpolicies.stateguard.io');
   await cluster.kubectlOk(['create', 'namespace', namespace]);
   await apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none' });
   stateguard = await startStateguard({ kubeconfig: serviceAccount });

@@ -35,7 +35,7 @@ before(async () => {
   kube = loadKube({ kubeconfig: cluster.kubeconfig });
   const serviceAccount = await stateguardKubeconfig(cluster);
   await kubectl(['apply', '-f', CRD]);
-  await kubectl(['wait', '--for=condition=Established', 'crd/policyreports.wgpolicyk8s.io']);
+  await cluster.waitEstablished('crd/policyreports.wgpolicyk8s.io');
   await kubectl(['create', 'namespace', namespace]);
   await kubectl(['apply', '-f', '-'], { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'example.com/none', allowVolumeExpansion: true });
   // Created while no stateguard runs: nothing judged it.

@@ -41,12 +41,12 @@ function read(text: string): ReturnType<typeof readManifests> {
   return readManifests(['-'], textStdin(text));
 }
 
-function assertWellFormed(set: ReturnType<typeof readManifests>): void {
-  for (const problem of set.problems) {
+function assertWellFormed(reading: ReturnType<typeof readManifests>): void {
+  for (const problem of reading.problems) {
     assert.equal(problem.file, '<stdin>');
     assert.ok(typeof problem.message === 'string' && problem.message.length > 0);
   }
-  for (const manifest of set.manifests) {
+  for (const manifest of reading.manifests) {
     assert.equal(manifest.file, '<stdin>');
     assert.ok(manifest.line >= 1);
     assert.equal(manifest.object['kind'], 'StatefulSet');
@@ -65,11 +65,11 @@ const toText = (object: JsonObject, as: string): string => (as === 'json' ? JSON
 test('mangled StatefulSets written as YAML or JSON are read back exactly, and evaluated or refused', () => {
   checkProperty('reader-objects', fc.property(fc.constantFrom(...OBJECTS), edits, format, (object, list, as) => {
     const mangled = mangle(object, list);
-    const set = read(toText(mangled, as));
-    assertWellFormed(set);
+    const reading = read(toText(mangled, as));
+    assertWellFormed(reading);
     if (mangled['kind'] === 'StatefulSet' && mangled['apiVersion'] === 'apps/v1') {
-      assert.equal(set.manifests.length, 1, `read back: ${set.problems.map((p) => p.message).join('; ')}`);
-      assert.deepEqual(set.manifests[0]?.object, mangled);
+      assert.equal(reading.manifests.length, 1, `read back: ${reading.problems.map((p) => p.message).join('; ')}`);
+      assert.deepEqual(reading.manifests[0]?.object, mangled);
     }
   }), 20);
 });

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { evaluate, type JsonObject } from '../../src/policy/index.ts';
 import { parseQuantity } from '../../src/policy/quantity.ts';
 import { CORPORA, corpusSkip, loadCorpus, type Corpus } from '../helpers/corpus.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { builtinPolicies } from '../helpers/policies.ts';
 
 const CONFIG = {
@@ -41,8 +41,8 @@ function firstTemplateDoubled(object: JsonObject): JsonObject | undefined {
   return copy as JsonObject;
 }
 
-for (const corpus of CORPORA) test(`${corpus.id} corpus: the storage rules flag the pinned number of StatefulSets`, corpusSkip(corpus), () => {
-  const review = runCli(['review', '-c', config, '-o', 'json', corpus.dir]);
+for (const corpus of CORPORA) test(`${corpus.id} corpus: the storage rules flag the pinned number of StatefulSets`, corpusSkip(corpus), async () => {
+  const review = await runCliInProcess(['review', '-c', config, '-o', 'json', corpus.dir]);
   const report = JSON.parse(review.stdout) as { items: { results: { policy: string; result: string }[] }[] };
   assert.equal(report.items.length, corpus.statefulSets);
   const counts: Record<string, number> = {};

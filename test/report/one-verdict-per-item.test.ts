@@ -4,22 +4,22 @@ import type { PolicyResult } from '../../src/policy/index.ts';
 import { formatJson } from '../../src/report/json.ts';
 import { formatJunit } from '../../src/report/junit.ts';
 import { formatMarkdown } from '../../src/report/markdown.ts';
-import { counts, exitCode, verdictOf, type ReviewItem, type ReviewReport } from '../../src/report/model.ts';
+import { counts, exitCode, verdictOf, type ReportItem, type Report } from '../../src/report/model.ts';
 import { formatText } from '../../src/report/text.ts';
 
 function result(policy: string, fields: Partial<PolicyResult> & Pick<PolicyResult, 'result'>): PolicyResult {
   return { policy, category: 'test', severity: 'high', action: 'deny', violations: [], ...fields };
 }
 
-function item(name: string, results: PolicyResult[]): ReviewItem {
-  return { file: 'manifests.yaml', line: 3, kind: 'StatefulSet', namespace: 'shop', name, evaluation: { target: 'StatefulSet', results, patch: [], mutators: [], mutated: {} } };
+function item(name: string, results: PolicyResult[]): ReportItem {
+  return { source: 'manifests.yaml', line: 3, kind: 'StatefulSet', namespace: 'shop', name, evaluation: { target: 'StatefulSet', results, patch: [], mutators: [], mutated: {} } };
 }
 
 const passed = result('name-length', { result: 'pass' });
 const crashed = result('broken', { result: 'error', reason: 'check failed: boom' });
 const refused = result('storage-class-exists', { result: 'skip', skip: { cause: 'lookup-forbidden', lookup: 'storageClasses' }, reason: 'not evaluated, the lookup was refused: cannot list storageclasses: 403 Forbidden' });
 const offline = result('pdb-exists', { result: 'skip', skip: { cause: 'no-cluster-data', lookup: 'podDisruptionBudgets' }, reason: 'no cluster data: PodDisruptionBudgets are not known offline' });
-const report = (...items: ReviewItem[]): ReviewReport => ({ items, problems: [], skipped: {} });
+const report = (...items: ReportItem[]): Report => ({ items, problems: [], skipped: {} });
 
 test('an item whose only non-pass result is an error is an error everywhere: never WARN, never clean, exit 2', () => {
   const errored = report(item('web', [passed, crashed]));

@@ -11,7 +11,7 @@ const set = loadPolicySet([], true);
 test('audit results are located by API path under the API server base URI, and validate against the schema', () => {
   const evaluation = evaluate(set, { object: seed(), operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceActions: 'off', exemptionNamespaces: [] } });
   const report = {
-    items: [{ file: '/apis/apps/v1/namespaces/default/statefulsets/web', line: 0, kind: 'StatefulSet', namespace: 'default', name: 'web', evaluation }],
+    items: [{ source: '/apis/apps/v1/namespaces/default/statefulsets/web', line: 0, kind: 'StatefulSet', namespace: 'default', name: 'web', evaluation }],
     problems: [],
     skipped: {},
     apiServer: 'https://10.0.0.1:6443',

@@ -15,6 +15,6 @@ test('text output ends a capped policy with "… and N more violations"', () => 
   const capped = evaluation.results.find((r) => r.policy === 'storage-class-required');
   assert.equal(capped?.violations.length, MAX_VIOLATIONS_PER_POLICY);
   assert.equal(capped?.omittedViolations, 7);
-  const text = formatText({ items: [{ file: 'x.yaml', line: 1, kind: 'StatefulSet', namespace: 'default', name: 'web', evaluation }], problems: [], skipped: {} }, { color: false });
+  const text = formatText({ items: [{ source: 'x.yaml', line: 1, kind: 'StatefulSet', namespace: 'default', name: 'web', evaluation }], problems: [], skipped: {} }, { color: false });
   assert.match(text, new RegExp(`storage-class-required … and 7 more violations \\(only the first ${MAX_VIOLATIONS_PER_POLICY} are listed\\)`));
 });

@@ -11,7 +11,7 @@ test('coloured text output styles its own marks (node:util styleText) and escape
   const object = seed();
   (object['metadata'] as Record<string, unknown>)['name'] = 'web\u001b[32m';
   const evaluation = evaluate(set, { object, operation: 'CREATE', namespace: 'default' }, { actions: { overrides: {}, namespaceActions: 'off', exemptionNamespaces: [] } });
-  const item = { file: 'a.yaml', line: 4, kind: 'StatefulSet', namespace: 'default', name: 'web\u001b[32m', evaluation };
+  const item = { source: 'a.yaml', line: 4, kind: 'StatefulSet', namespace: 'default', name: 'web\u001b[32m', evaluation };
   const coloured = formatTextItem(item, true);
   assert.ok(coloured.startsWith('\u001b[31mDENY\u001b[39m '), JSON.stringify(coloured.slice(0, 40)));
   assert.ok(coloured.includes('StatefulSet default/web\\x1b[32m'));

@@ -13,11 +13,11 @@ export const spreadSelectsOwnPods: Check = {
   run({ object, namespace, fix }) {
     const terms = spreadTerms(object, namespace);
     // An anti-affinity term may target another app on purpose; it is a finding only when no term spreads the replicas.
-    const antiAffinityOk = terms.some((t) => t.kind === 'anti-affinity' && (!t.judged || t.selectsOwnPods));
+    const antiAffinityOk = terms.some((t) => t.type === 'anti-affinity' && (!t.judged || t.selectsOwnPods));
     const out: Violation[] = [];
     for (const term of terms) {
-      if (!term.judged || term.selectsOwnPods || (term.kind === 'anti-affinity' && antiAffinityOk)) continue;
-      const what = term.kind === 'anti-affinity' ? 'this pod anti-affinity term' : 'this topology spread constraint';
+      if (!term.judged || term.selectsOwnPods || (term.type === 'anti-affinity' && antiAffinityOk)) continue;
+      const what = term.type === 'anti-affinity' ? 'this pod anti-affinity term' : 'this topology spread constraint';
       out.push(violation(child(term.path, 'labelSelector'), `${what} selects none of the StatefulSet's own pods (its selector does not match spec.template.metadata.labels), so it does not keep the replicas apart`, fix));
     }
     return out;

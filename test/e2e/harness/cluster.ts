@@ -47,6 +47,12 @@ export interface Cluster {
   kubectl(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
   /** As `kubectl`, failing with the command and its stderr unless it exits 0. */
   kubectlOk(args: string[], options?: KubectlOptions): Promise<KubectlResult>;
+  /**
+   * Waits until a CustomResourceDefinition (`crd/<name>`) is Established. Not `kubectl wait`: it fails at once
+   * ("status.conditions accessor error") when it reads the CRD before the API server has written any condition,
+   * which happened under load on 1.37.
+   */
+  waitEstablished(crd: string): Promise<void>;
   /** The apiserver's /metrics in Prometheus text format. */
   metrics(): Promise<string>;
   /** Stops both processes and removes `dir` (kept with STATEGUARD_E2E_KEEP=1). */
@@ -108,6 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       kubectlPath: binaries.kubectl,
       kubectl: (args, kubectlOptions) => runKubectl(binaries.kubectl, kubeconfig, args, kubectlOptions),
       kubectlOk: (args, kubectlOptions) => runKubectlOk(binaries.kubectl, kubeconfig, args, kubectlOptions),
+      waitEstablished: (crd) => waitEstablished((args) => runKubectlOk(binaries.kubectl, kubeconfig, args), crd),
       async metrics() {
         const response = await get('/metrics');
         if (response.status !== 200) throw new Error(`GET ${server}/metrics answered ${response.status}: ${response.body}`);
@@ -201,4 +208,20 @@ async function removeDir(dir: string): Promise<void> {
 function removeDirSync(dir: string): void {
   // Retries because etcd, just sent SIGKILL, may still be writing to its data directory.
   if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+}
+
+const establishedTimeoutMs = 60_000;
+const establishedPollMs = 100;
+
+async function waitEstablished(kubectlOk: (args: string[]) => Promise<KubectlResult>, crd: string): Promise<void> {
+  const deadline = Date.now() + establishedTimeoutMs;
+  let status = '';
+  while (Date.now() < deadline) {
+    // The whole object, read here: a jsonpath filter over conditions fails too while there are none.
+    const object = JSON.parse((await kubectlOk(['get', crd, '-o', 'json'])).stdout) as { status?: { conditions?: { type?: string; status?: string }[] } };
+    status = object.status?.conditions?.find((condition) => condition.type === 'Established')?.status ?? '';
+    if (status === 'True') return;
+    await new Promise((resolve) => setTimeout(resolve, establishedPollMs));
+  }
+  throw new Error(`${crd} is not Established after ${establishedTimeoutMs} ms (Established: ${status === '' ? 'no condition yet' : status})`);
 }

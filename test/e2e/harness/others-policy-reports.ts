@@ -35,7 +35,7 @@ export async function installOthersReports(cluster: Cluster, namespace: string):
   const crd = parse(readFileSync(CRD_FILE, 'utf8')) as { metadata: Json };
   crd.metadata['labels'] = { ...OTHERS };
   await cluster.kubectlOk(['apply', '--field-manager=kyverno', '-f', '-'], { input: JSON.stringify(crd) });
-  await cluster.kubectlOk(['wait', '--for=condition=Established', CRD_NAME]);
+  await cluster.waitEstablished(CRD_NAME);
   await eventually('the other producer\'s reports are written', async () => {
     const written = await Promise.all([['kyverno-beta', 'v1beta1'], ['kyverno-alpha', 'v1alpha2']].map(([name, version]) => cluster.kubectl(['create', '-f', '-'], { input: JSON.stringify(othersReport(name as string, version as string, namespace)) })));
     return written.every((w) => w.code === 0 || /AlreadyExists/.test(w.stderr)) ? true : undefined;

@@ -42,7 +42,7 @@ before(async () => {
   await kubectlOk(['create', 'namespace', NAMESPACE]);
   await kubectlOk(['create', 'namespace', 'elsewhere']);
   await kubectlOk(['apply', '-f', join(ROOT, 'deploy', 'base', 'crd-exceptions.yaml'), '-f', join(ROOT, 'deploy', 'base', 'rbac-exceptions.yaml')]);
-  await kubectlOk(['wait', '--for', 'condition=Established', '--timeout=60s', 'crd/statefulsetpolicyexceptions.stateguard.io']);
+  await cluster.waitEstablished('crd/statefulsetpolicyexceptions.stateguard.io');
   const rbac: Json[] = [
     {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'tenant-developer', namespace: NAMESPACE },

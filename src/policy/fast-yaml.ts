@@ -1,11 +1,13 @@
 /**
- * The fast path of the manifest reader: js-yaml's event parser (many times faster than the `yaml` library's
- * Document/CST path) and a small constructor of our own, for the plain YAML that manifests almost always are.
+ * The fast YAML reader of manifests (src/cli/read-manifests.ts) and policy files (compile.ts): js-yaml's event parser
+ * (many times faster than the `yaml` library's Document/CST path) and a small constructor of our own, for the plain
+ * YAML that manifests and policies almost always are.
  * It gives up (returns undefined) on anything where the two libraries could differ, and the caller then reads the
  * text with the `yaml` library as before, which also words every error message: a syntax error, a duplicate key,
  * anchors and aliases, merge keys, tags, directives, a non-string key, `__proto__`, a lone CR line break, a
  * document that is not a mapping (other than an empty one), a List item that is not a mapping, a key over 1000
- * characters, an input over 1 MiB (FAST_MAX_CHARS).
+ * characters, a byte-order mark other than the text's first character (js-yaml reads one before a `---` as the
+ * `yaml` library does not), an input over 1 MiB (FAST_MAX_CHARS).
  * Plain scalars are resolved as the `yaml` library's YAML 1.2 core schema does (its regular expressions).
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, type Event } from 'js-yaml';
@@ -31,9 +33,8 @@ const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 /**
- * js-yaml parses a whole text into events before the first document is built, so memory would grow with the
- * documents of one input; a larger input (a long stream on stdin) takes the `yaml` library's path, one document at
- * a time, as before.
+ * js-yaml parses a whole part of a text (readFastDocuments) into events before its first document is built; a larger
+ * input (a long stream on stdin) takes the `yaml` library's path, one document at a time, as before.
  */
 export const FAST_MAX_CHARS = 1024 * 1024;
 /** The `yaml` library refuses an implicit key longer than 1024 characters; the fast path leaves long keys to it. */
@@ -62,21 +63,54 @@ interface Frame {
   readonly starts: number[] | undefined;
 }
 
-/** The documents of `text`, or undefined when the text needs the full reader (see the module comment). */
+/**
+ * Where a text is cut into parts that are read one at a time: before each document-start marker (`---` at the start
+ * of a line, then a space, a tab, a line break or the end), which always starts a new document (YAML 1.2 §9.1.2,
+ * c-forbidden), even inside a block scalar, a quoted scalar or a flow collection. A `---` not at the start of a line,
+ * or after a byte-order mark, is left to the parser.
+ */
+const DOCUMENT_START = /(?<=\n)---(?=[ \t\r\n]|$)/g;
+/** A directive applies to the document after it, across a cut: a text with one is read in one part. */
+const DIRECTIVE = /^%/m;
+
+/**
+ * The documents of `text`, each as soon as its part of the text is read: the text is cut before its document-start
+ * markers, so only one part's events and objects are alive at a time, not those of every document of a long file.
+ * Returns true when every part was read; false when a part needs the full reader (see the module comment), which then
+ * reads the text from the document after those already given.
+ */
+export function* readFastDocuments(text: string): Generator<FastDocument, boolean> {
+  if (text.length > FAST_MAX_CHARS || /\r(?!\n)/.test(text) || text.includes('\uFEFF', 1)) return false;
+  const starts = DIRECTIVE.test(text) ? [0] : [0, ...Array.from(text.matchAll(DOCUMENT_START), (match) => match.index)];
+  let linesBefore = 0;
+  for (const [i, start] of starts.entries()) {
+    const part = text.slice(start, starts[i + 1]);
+    const newlines = lineStarts(part);
+    let documents: FastDocument[];
+    try {
+      documents = construct(part, parseEvents(part, {}), newlines, linesBefore);
+    } catch {
+      return false;
+    }
+    yield* documents;
+    linesBefore += newlines.length;
+  }
+  return true;
+}
+
+/** All the documents of `text` (a policy file), or undefined when the text needs the full reader. */
 export function fastDocuments(text: string): FastDocument[] | undefined {
-  if (text.length > FAST_MAX_CHARS || /\r(?!\n)/.test(text)) return undefined;
-  let events: Event[];
-  try {
-    events = parseEvents(text, {});
-    return construct(text, events);
-  } catch {
-    return undefined;
+  const documents: FastDocument[] = [];
+  const reading = readFastDocuments(text);
+  for (let next = reading.next(); ; next = reading.next()) {
+    if (next.done === true) return next.value ? documents : undefined;
+    documents.push(next.value);
   }
 }
 
-function construct(text: string, events: readonly Event[]): FastDocument[] {
+/** The documents of one part; `newlines`: its line starts; `linesBefore`: the lines of the text before it. */
+function construct(text: string, events: readonly Event[], newlines: readonly number[], linesBefore: number): FastDocument[] {
   const documents: FastDocument[] = [];
-  const newlines = lineStarts(text);
   const stack: Frame[] = [];
   let root: { value: unknown; start: number } | undefined;
   let itemStarts: number[] = [];
@@ -126,7 +160,7 @@ function construct(text: string, events: readonly Event[]): FastDocument[] {
           add(frame.value, frame.start, false);
           break;
         }
-        documents.push(finish(root, itemStarts, newlines));
+        documents.push(finish(root, itemStarts, newlines, linesBefore));
         break;
       }
       default:
@@ -136,14 +170,14 @@ function construct(text: string, events: readonly Event[]): FastDocument[] {
   return documents;
 }
 
-function finish(root: { value: unknown; start: number } | undefined, itemStarts: readonly number[], newlines: readonly number[]): FastDocument {
+function finish(root: { value: unknown; start: number } | undefined, itemStarts: readonly number[], newlines: readonly number[], linesBefore: number): FastDocument {
   if (root === undefined || root.value === null) return { value: null, line: 1, itemLines: [] };
   if (typeof root.value !== 'object' || Array.isArray(root.value)) throw GIVE_UP;
   const value = root.value as Record<string, unknown>;
   if (value['kind'] === 'List' && Array.isArray(value['items'])) {
     for (const item of value['items'] as unknown[]) if (typeof item !== 'object' || item === null || Array.isArray(item)) throw GIVE_UP;
   }
-  return { value, line: lineOf(root.start, newlines), itemLines: itemStarts.map((start) => lineOf(start, newlines)) };
+  return { value, line: linesBefore + lineOf(root.start, newlines), itemLines: itemStarts.map((start) => linesBefore + lineOf(start, newlines)) };
 }
 
 /** Offsets just after each '\n' (a CRLF ends at its LF), as the `yaml` library's LineCounter records them. */

@@ -1,5 +1,5 @@
 /**
- * One kind kept current by client-node's ListWatch (list, then watch from that resourceVersion; a closed watch
+ * One collection (the objects at one API path) kept current by client-node's ListWatch (list, then watch from that resourceVersion; a closed watch
  * resumes, an expired one relists). ListWatch gives up on an error, so this restarts it with exponential backoff.
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -22,7 +22,7 @@ export interface WatchFailure {
 
 export type WatchEvent = 'add' | 'update' | 'delete';
 
-export interface WatchedKind {
+export interface WatchedCollection {
   /** True from the first complete list on, also while a lost watch reconnects (the data is then stale, not absent). */
   synced(): boolean;
   /** Resolves at the first complete list. */
@@ -83,7 +83,7 @@ class BoundedWatch extends Watch {
 }
 
 /** `path` is the collection, e.g. `/api/v1/services`; `fieldSelector` narrows it (one named object). */
-export function watchKind(kube: Kube, path: string, options: WatchOptions & { readonly fieldSelector?: string }): WatchedKind {
+export function watchCollection(kube: Kube, path: string, options: WatchOptions & { readonly fieldSelector?: string }): WatchedCollection {
   const watch = new BoundedWatch(kube.config, options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS);
   const list = (): Promise<{ items: KubernetesObject[] }> => listAll(kube, path, options.fieldSelector === undefined ? {} : { fieldSelector: options.fieldSelector });
   const informer = new ListWatch<KubernetesObject>(path, watch, list, false, undefined, options.fieldSelector);
@@ -114,7 +114,7 @@ export function watchKind(kube: Kube, path: string, options: WatchOptions & { re
     firstTry.resolve();
     if (stopped) return;
     const delayMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
-    options.log.warn({ [LOG_KEYS.kind]: path, [LOG_KEYS.err]: failure.message, [LOG_KEYS.retryMs]: delayMs }, `watch of ${path} failed; retrying`);
+    options.log.warn({ [LOG_KEYS.collection]: path, [LOG_KEYS.err]: failure.message, [LOG_KEYS.retryMs]: delayMs }, `watch of ${path} failed; retrying`);
     retry = setTimeout(() => void attempt(), delayMs);
     retry.unref();
   });
