@@ -1,7 +1,7 @@
 /** AdmissionReview v1 ⇄ engine: parsing, enforcement actions, and message, warning and patch assembly. */
 export * from './types.ts';
 export { admit, admitParsed, type Admission } from './admit.ts';
-export { parseReview, type ParsedRequest as ParsedReview } from './parse-review.ts';
+export { parseReview, type ParsedRequest } from './parse-review.ts';
 export { enforce, type Enforcement, type FindingAction } from './enforce.ts';
 export { EXCEPTED_ANNOTATION, exceptionUses } from './exception-records.ts';
 export type { AdmissionOutcome, Decision } from './outcome.ts';

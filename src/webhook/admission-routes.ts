@@ -6,7 +6,7 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { admitParsed, parseReview, problem, serializeReviewResponse, WEBHOOKS, type AdmissionContext, type ParsedReview, type Problem, type Webhook } from '../admission/index.ts';
+import { admitParsed, parseReview, problem, serializeReviewResponse, WEBHOOKS, type AdmissionContext, type ParsedRequest, type Problem, type Webhook } from '../admission/index.ts';
 import { chargeOf, createBodyBudget, QUEUE_WAIT_MS, type Release } from './body-budget.ts';
 import { decisionWriter } from './decision-line.ts';
 import { DECISION_MESSAGE } from './decision-record.ts';
@@ -124,7 +124,7 @@ export const admissionRoutes: FastifyPluginCallback<AdmissionRoutesOptions> = (a
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'stateguard failed to evaluate the request; see its log' });
   });
 
-  const answer = (webhook: Webhook, parsed: ParsedReview, current: AdmissionContext, request: FastifyRequest, reply: FastifyReply): void => {
+  const answer = (webhook: Webhook, parsed: ParsedRequest, current: AdmissionContext, request: FastifyRequest, reply: FastifyReply): void => {
     const admission = admitParsed(webhook, parsed, current);
     if (!admission.ok) {
       reject(webhook, admission.problem, request, reply);
