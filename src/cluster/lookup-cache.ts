@@ -32,7 +32,7 @@ export function lookupPath(collection: LookupCollection, namespace?: string): st
 
 export interface SyncState {
   readonly synced: readonly LookupCollection[];
-  /** Kinds not synced yet, with the last failure if there was one. */
+  /** Collections not synced yet, with the last failure if there was one. */
   readonly pending: Readonly<Partial<Record<LookupCollection, WatchFailure | undefined>>>;
 }
 

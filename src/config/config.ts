@@ -31,8 +31,8 @@ export type ClusterConfig = Config['cluster'];
  * The layer validator checks one layer as it is: a value left out stays out. The merged validator checks the merged
  * layers and fills in the schema's defaults, so that what it passes is a whole Config.
  */
-const validateLayer = precompiledLayerValidator as unknown as ValidateFunction<ConfigInput>;
-const validateMerged = precompiledMergedValidator as unknown as ValidateFunction<Config>;
+const validateLayer = precompiledLayerValidator as ValidateFunction<ConfigInput>;
+const validateMerged = precompiledMergedValidator as ValidateFunction<Config>;
 
 /** Environment variables, mapped onto config paths and read as their schema says (sources.ts). */
 const SOURCES: Readonly<Record<string, ConfigSource>> = CONFIG_SOURCES;

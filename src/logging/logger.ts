@@ -2,8 +2,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogFormat } from './log-formats.ts';
 
-export { LOG_FORMATS, type LogFormat } from './log-formats.ts';
-
 /**
  * Never logged on purpose; redacted in case a future log call passes them along (TLS material, env values).
  * Fixed paths only: a wildcard path costs about 5 µs on every line, decision lines included.

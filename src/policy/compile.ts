@@ -33,7 +33,7 @@ export interface PolicySet {
 /** A policy document as the schema reads it, before defaults and compilation. */
 type RawPolicy = FromSchema<typeof POLICY_SCHEMA>;
 /** POLICY_SCHEMA, compiled ahead of time (npm run validators): compiling it here cost about 40 ms of every start-up. */
-const validatePolicyDocument = precompiledPolicyValidator as unknown as ValidateFunction<RawPolicy>;
+const validatePolicyDocument = precompiledPolicyValidator as ValidateFunction<RawPolicy>;
 
 /** Loaded only for a policy file the fast reader gives up on, or a policy set with a problem. */
 const yaml = onFirstUse<typeof Yaml>('yaml');
@@ -50,7 +50,7 @@ function ruleCompiler(): RuleCompiler {
   let ajv: Ajv | undefined;
   return (schema) => {
     const key = JSON.stringify(schema);
-    const precompiled = RULE_VALIDATORS.get(key) as ValidateFunction | undefined;
+    const precompiled = RULE_VALIDATORS.get(key);
     if (precompiled !== undefined && isDeepStrictEqual(JSON.parse(key), schema)) return precompiled;
     ajv ??= newAjv(RULE_SCHEMA_AJV_OPTIONS);
     return ajv.compile(schema);
