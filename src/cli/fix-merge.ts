@@ -3,11 +3,7 @@
  * and after the patch; the line changes between the two renderings are carried over to the original text, where the
  * lines around them are the same. Untouched lines stay byte-identical (flow mappings, sequence indentation, quoting).
  */
-import type * as Diff from 'diff';
-import { onFirstUse } from '../policy/on-first-use.ts';
-
-/** Only --fix needs jsdiff. */
-const jsdiff = onFirstUse<typeof Diff>('diff');
+import { jsdiff } from '../policy/on-first-use.ts';
 
 interface Hunk {
   /** Replaced range of the "before" rendering, [start, end) in lines. */

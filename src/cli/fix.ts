@@ -1,13 +1,10 @@
 /** `--fix`: applies each StatefulSet's patch to its YAML document in place, so comments and layout survive. */
 import { isDeepStrictEqual } from 'node:util';
-import type * as Yaml from 'yaml';
 import type { Document } from 'yaml';
 import { pointerTokens, type PatchOperation } from '../policy/index.ts';
-import { onFirstUse } from '../policy/on-first-use.ts';
+import { yaml } from '../policy/on-first-use.ts';
 import { carryOver, commonLines } from './fix-merge.ts';
 import { YAML_OPTIONS, type Manifest, type SourceFile } from './read-manifests.ts';
-
-const yaml = onFirstUse<typeof Yaml>('yaml');
 
 export interface FixedFile {
   readonly file: string;

@@ -4,11 +4,10 @@
  * ignored. Documents are produced one at a time (a generator), so memory does not grow with their number.
  */
 import { statSync } from 'node:fs';
-import type * as Yaml from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { InputProblem } from '../report/model.ts';
 import { readFastDocuments } from '../policy/fast-yaml.ts';
-import { onFirstUse } from '../policy/on-first-use.ts';
+import { yaml } from '../policy/on-first-use.ts';
 import { describeError, MAX_INPUT_BYTES, readFileLimited, walk, type ReadResult, type StdinReader } from './read-sources.ts';
 
 export type { InputProblem } from '../report/model.ts';
@@ -48,9 +47,6 @@ export interface ReadOptions {
   /** Parse only the inputs whose text matches (a first pass looking for some kinds skips the rest unparsed). */
   readonly mentions?: RegExp;
 }
-
-/** Loaded for --fix and for the inputs the fast reader gives up on. */
-const yaml = onFirstUse<typeof Yaml>('yaml');
 
 const SERVED_API_VERSIONS = new Set(['apps/v1']);
 /** How kubectl reads YAML: YAML 1.1 merge keys honoured, duplicate keys refused. */

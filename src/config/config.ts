@@ -1,16 +1,12 @@
 /** Config: defaults ← file ← env (STATEGUARD_*) ← flags, validated by one compiled schema, frozen. */
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import type * as Yaml from 'yaml';
-import { onFirstUse } from '../policy/on-first-use.ts';
+import { yaml } from '../policy/on-first-use.ts';
 import { describeSchemaError, StateguardError, type Action, type ActionSettings, type FromSchema, type FromSchemaWithDefaults } from '../policy/index.ts';
 import { validate as precompiledLayerValidator } from '../generated/validate-config.ts';
 import { validate as precompiledMergedValidator } from '../generated/validate-config-with-defaults.ts';
 import type { CONFIG_SCHEMA } from './schema.ts';
 import { CONFIG_SOURCES, configLeaves, fromText, setAt, type ConfigSource } from './sources.ts';
-
-/** Only a config file needs the `yaml` library. */
-const yaml = onFirstUse<typeof Yaml>('yaml');
 
 /** A config layer (the file, the environment, the flags), as the schema reads it: any key may be left out. */
 export type ConfigInput = FromSchema<typeof CONFIG_SCHEMA>;

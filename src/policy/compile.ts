@@ -1,7 +1,6 @@
 /** Policy documents (YAML text) → a validated, compiled, frozen policy set. Pure: the caller reads the files. */
 import { isDeepStrictEqual } from 'node:util';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import type * as Yaml from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import { newAjv } from './ajv.ts';
 import { CATEGORY_ANNOTATION } from './annotations.ts';
@@ -12,7 +11,7 @@ import { validate as precompiledPolicyValidator } from '../generated/validate-po
 import { StateguardError } from './errors.ts';
 import { isExceptionDocument } from './exception-types.ts';
 import { MUTATORS } from './mutators/index.ts';
-import { onFirstUse } from './on-first-use.ts';
+import { yaml } from './on-first-use.ts';
 import { parsePath, pointerTokens } from './paths.ts';
 import { RULE_SCHEMA_AJV_OPTIONS, type POLICY_SCHEMA } from './policy-schema.ts';
 import type { FromSchema } from './from-schema.ts';
@@ -34,9 +33,6 @@ export interface PolicySet {
 type RawPolicy = FromSchema<typeof POLICY_SCHEMA>;
 /** POLICY_SCHEMA, compiled ahead of time (npm run validators): compiling it here cost about 40 ms of every start-up. */
 const validatePolicyDocument = precompiledPolicyValidator as ValidateFunction<RawPolicy>;
-
-/** Loaded only for a policy file the fast reader gives up on, or a policy set with a problem. */
-const yaml = onFirstUse<typeof Yaml>('yaml');
 
 type RuleCompiler = (schema: JsonObject) => ValidateFunction;
 

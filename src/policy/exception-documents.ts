@@ -4,15 +4,13 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { newAjv } from './ajv.ts';
-import type * as Yaml from 'yaml';
+import type { parseAllDocuments } from 'yaml';
 import type { PolicySource } from './compile.ts';
 import { describeSchemaError } from './compile.ts';
 import { CHECK_SCOPED_POLICIES, EXCEPTION_API_VERSION, EXCEPTION_KIND, isExceptionDocument, type PolicyException } from './exception-types.ts';
 import { EXCEPTION_SPEC_SCHEMA, strictly } from './exception-schema.ts';
 import { asObject, asString } from './object-path.ts';
-import { onFirstUse } from './on-first-use.ts';
-
-const yaml = onFirstUse<typeof Yaml>('yaml');
+import { yaml } from './on-first-use.ts';
 
 /** RFC 3339 date-time (the CRD's `format: date-time`); the offset is required. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -71,7 +69,7 @@ export function exceptionsOfSources(sources: readonly PolicySource[]): { excepti
   const problems: string[] = [];
   for (const source of sources) {
     const lines = new (yaml().LineCounter)();
-    for (const document of yaml().parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false }) as ReturnType<typeof Yaml.parseAllDocuments> & unknown[]) {
+    for (const document of yaml().parseAllDocuments(source.text, { lineCounter: lines, prettyErrors: false }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
       if (document.contents === null || document.errors.length > 0) continue;
       const raw: unknown = document.toJS();
       if (!isExceptionDocument(raw)) continue;

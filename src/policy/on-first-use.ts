@@ -5,6 +5,8 @@
  * `yaml`, whose Node entry is CommonJS either way, and jsdiff's CommonJS build for `diff`.
  */
 import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
+import type * as Yaml from 'yaml';
 
 const load = createRequire(import.meta.url);
 
@@ -13,3 +15,12 @@ export function onFirstUse<T>(specifier: string): () => T {
   let loaded: T | undefined;
   return () => (loaded ??= load(specifier) as T);
 }
+
+/**
+ * The `yaml` library: for a config file, --fix and --diff, exception documents, and the manifests and policy files the
+ * fast reader gives up on (or a policy set with a problem, whose messages need its positions).
+ */
+export const yaml = onFirstUse<typeof Yaml>('yaml');
+
+/** jsdiff: for --fix (carrying changes over onto the original text) and --diff. */
+export const jsdiff = onFirstUse<typeof Diff>('diff');

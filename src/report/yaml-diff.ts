@@ -1,10 +1,5 @@
 /** The injected defaults as a unified diff (jsdiff) of the object's YAML, before → after mutation. */
-import type * as Diff from 'diff';
-import type * as Yaml from 'yaml';
-import { onFirstUse } from '../policy/on-first-use.ts';
-
-const yaml = onFirstUse<typeof Yaml>('yaml');
-const jsdiff = onFirstUse<typeof Diff>('diff');
+import { jsdiff, yaml } from '../policy/on-first-use.ts';
 
 /**
  * `label` names the object in the `---`/`+++` headers (e.g. `statefulset/default/web`); line numbers in the hunks
